@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lazyfpu top-level Makefile.  Kbuild (not this file) describes the module;
+# this file drives kbuild and the test harness.
+#
+#   make                        build lazyfpu.ko for the running kernel
+#   make KDIR=<tree>            ... for another kernel tree
+#   make KDIR=<tree> ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+#   make install                install the module and run depmod
+#   make check                  static checks + QEMU test matrix (the tests)
+#   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
+#   make deps                   install the Debian packages the above need
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+# ARCH is the kernel's name for the target.  For check and demo it selects
+# the QEMU target too; userspace spellings are accepted.
+ifeq ($(ARCH),aarch64)
+override ARCH := arm64
+endif
+
+.PHONY: all modules kdir-exists clean install modules_install check static-check \
+	qemu-check demo deps tools kernels help
+
+all: modules
+
+modules: kdir-exists
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+kdir-exists:
+	@test -f $(KDIR)/Makefile || { \
+	  echo "lazyfpu: no kernel build tree at $(KDIR)" >&2; \
+	  echo "lazyfpu: install the headers (e.g. apt-get install linux-headers-$$(uname -r))" >&2; \
+	  echo "lazyfpu: or name a tree: make KDIR=/path/to/linux-build" >&2; \
+	  exit 1; }
+
+# Works without a kernel tree: removes exactly what kbuild leaves behind.
+clean:
+	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+	  -o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' -o -name '*.symvers' \
+	  -o -name modules.order \) -type f -print | xargs -r rm -f
+	$(MAKE) -C tools clean
+
+install: modules_install
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(shell cat $(KDIR)/include/config/kernel.release)
+
+tools:
+	$(MAKE) -C tools
+
+# The test matrix.  MATRIX narrows it, e.g. MATRIX="6.12-x86_64".
+MATRIX ?= 6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64
+
+check:
+	scripts/check.sh $(MATRIX)
+
+static-check:
+	scripts/check.sh --static-only $(MATRIX)
+
+qemu-check:
+	scripts/check.sh --no-static $(MATRIX)
+
+demo:
+	scripts/demo.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64)
+
+deps:
+	scripts/deps.sh
+
+help:
+	@sed -n '3,13p' Makefile

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host FP/SIMD feature discovery.
+ *
+ * The shape of the FP/SIMD state (which registers exist, how large one
+ * complete image is) is fixed for the lifetime of the module: it is read
+ * once at load, from the architecture layer, and every later decision (the
+ * size userspace is told, the size of each vCPU's state buffer) is derived
+ * from this one record.  Reading it once, rather than on each use, keeps
+ * every buffer of a given module instance the same size even if a
+ * userspace-visible control such as the default SVE vector length changes
+ * while the module is loaded.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/cache.h>
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+#include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
+
+#include "fpu.h"
+
+static struct lfpu_host_fpu lfpu_host_fpu __ro_after_init;
+
+/**
+ * lfpu_fpu_init() - probe the host FP/SIMD state shape
+ *
+ * Context: process context, module init only.
+ */
+int __init lfpu_fpu_init(void)
+{
+	int ret;
+
+	ret = lfpu_arch_probe_fpu(&lfpu_host_fpu);
+	if (ret)
+		return ret;
+
+	if (WARN_ON_ONCE(!lfpu_host_fpu.state_size))
+		return -ENODEV;
+
+	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx\n",
+		lfpu_host_fpu.name, lfpu_host_fpu.state_size,
+		lfpu_host_fpu.features);
+	return 0;
+}
+
+/**
+ * lfpu_fpu_state_size() - bytes in one complete FP/SIMD state image
+ *
+ * Context: any.  Valid once lfpu_fpu_init() has succeeded.
+ */
+u32 lfpu_fpu_state_size(void)
+{
+	return lfpu_host_fpu.state_size;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fpu_state_size);

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-guest.sh KVER ARCH: build everything a test guest runs for one
+# (version, arch) pair, on top of the cached test kernel:
+#   - lazyfpu.ko and lazyfpu_kunit.ko, built W=1 with sparse (C=2); any
+#     compiler or sparse warning fails the build;
+#   - the static userspace test programs and the example workload;
+#   - the guest init;
+#   - an initramfs holding all of it.
+# Prints the work directory; the initramfs is $work/initramfs.cpio.
+#
+# The module is built from a copy of the repository's sources so that the
+# four builds of the matrix never share object files with each other or
+# with a developer's in-tree build.
+
+. "$(dirname "$0")/lib.sh"
+
+kver=${1:?usage: build-guest.sh KVER ARCH}
+arch=${2:?usage: build-guest.sh KVER ARCH}
+check_kver "$kver"
+check_arch "$arch"
+
+kbuild=$(kernel_build_dir "$kver" "$arch")
+[ -e "$kbuild/.lazyfpu-built" ] || die "no test kernel for $kver/$arch (run scripts/build-kernel.sh $kver $arch)"
+work=$(work_dir "$kver" "$arch")
+mkdir -p "$work"
+read -r -a vars <<<"$(kmake_vars "$arch")"
+cc=$(target_cc "$arch")
+
+# 1. The module, from a private copy of the sources.
+rsync -a --delete --exclude=.git --exclude=tools --exclude=scripts \
+	--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	"$LFPU_ROOT/" "$work/module/"
+if ! make -C "$kbuild" "${vars[@]}" M="$work/module" W=1 C=2 -j"$JOBS" modules \
+	>"$work/module-build.log" 2>&1; then
+	cat "$work/module-build.log" >&2
+	die "module build failed for $kver/$arch"
+fi
+if grep -E "warning:|error:|Warning:" "$work/module-build.log" >&2; then
+	die "module build for $kver/$arch is not warning-free (W=1, sparse C=2)"
+fi
+
+# 2. Userspace programs.
+make -s -C "$LFPU_ROOT/tools" CC="$cc" O="$work/tools" >&2 ||
+	die "userspace build failed for $arch"
+
+# 3. The guest init.
+$cc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$LFPU_ROOT/scripts/qemu/init.c" ||
+	die "guest init build failed for $arch"
+
+# 4. The initramfs, written by the kernel's own gen_init_cpio so that
+#    device nodes need no root.
+spec="$work/initramfs.spec"
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 1777 0 0"
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib/modules 0755 0 0"
+	echo "dir /tests 0755 0 0"
+	echo "dir /demo 0755 0 0"
+	echo "file /init $work/init 0755 0 0"
+	for ko in "$work"/module/*.ko; do
+		echo "file /lib/modules/$(basename "$ko") $ko 0644 0 0"
+	done
+	for t in "$work"/tools/tests/*; do
+		echo "file /tests/$(basename "$t") $t 0755 0 0"
+	done
+	for d in "$work"/tools/demo/*; do
+		[ -e "$d" ] && echo "file /demo/$(basename "$d") $d 0755 0 0"
+	done
+} >"$spec"
+"$kbuild/usr/gen_init_cpio" "$spec" >"$work/initramfs.cpio" ||
+	die "gen_init_cpio failed"
+echo "$work"

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [--static-only | --no-static] [KVER-ARCH ...]: the test suite.
+#
+#  1. installs missing packages (as root) or says which are missing;
+#  2. builds or reuses the test kernels of the matrix;
+#  3. static checks: checkpatch --strict over every C source, then per
+#     (version, arch) a W=1 + sparse (C=2) module build that must print no
+#     warning;
+#  4. boots each (version, arch) guest in QEMU, which loads the module,
+#     runs the KUnit suites and userspace tests, and reports through its
+#     result channel.
+#
+# Each static check and each KTAP test case counts once.  The last line is
+# "N passed, N failed" (", N skipped" when any were), and the exit status
+# is 0 only when nothing failed and every guest wrote its success token.
+
+. "$(dirname "$0")/lib.sh"
+
+run_static=1
+run_qemu=1
+case "${1:-}" in
+--static-only) run_qemu=0; shift ;;
+--no-static) run_static=0; shift ;;
+esac
+matrix=("$@")
+[ ${#matrix[@]} -gt 0 ] || matrix=(6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64)
+
+"$LFPU_ROOT/scripts/deps.sh"
+
+total_pass=0 total_fail=0 total_skip=0
+report=()
+started=$SECONDS
+
+count() {	# count NAME PASS(0/1)
+	if [ "$2" = 1 ]; then
+		total_pass=$((total_pass + 1))
+		report+=("ok      $1")
+	else
+		total_fail=$((total_fail + 1))
+		report+=("FAILED  $1")
+	fi
+}
+
+for cfg in "${matrix[@]}"; do
+	kver=${cfg%-*} arch=${cfg#*-}
+	check_kver "$kver"
+	check_arch "$arch"
+done
+
+# Test kernels first: the slow, cached part.
+for cfg in "${matrix[@]}"; do
+	"$LFPU_ROOT/scripts/build-kernel.sh" "${cfg%-*}" "${cfg#*-}" >/dev/null
+done
+
+if [ "$run_static" = 1 ]; then
+	log "checkpatch --strict"
+	ksrc=$(kernel_source 6.12)
+	mapfile -t sources < <(cd "$LFPU_ROOT" && git ls-files -co --exclude-standard \
+		'*.c' '*.h' '*.S' | grep -v '^tools/build/')
+	if (cd "$LFPU_ROOT" && perl "$ksrc/scripts/checkpatch.pl" --quiet "${sources[@]}"); then
+		count "checkpatch --strict (${#sources[@]} files)" 1
+	else
+		count "checkpatch --strict" 0
+	fi
+fi
+
+for cfg in "${matrix[@]}"; do
+	kver=${cfg%-*} arch=${cfg#*-}
+	if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null; then
+		count "$kver/$arch: module build, W=1 + sparse clean" 0
+		continue
+	fi
+	[ "$run_static" = 1 ] && count "$kver/$arch: module build, W=1 + sparse clean" 1
+	[ "$run_qemu" = 1 ] || continue
+
+	work=$(work_dir "$kver" "$arch")
+	log "$kver/$arch: booting QEMU"
+	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check; then
+		verdict=1
+	else
+		verdict=0
+	fi
+	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result" 2>/dev/null ||
+		echo "0 0 0")
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	secs=$(cat "$work/qemu-seconds" 2>/dev/null || echo "?")
+	line="$kver/$arch: $p passed, $f failed, $s skipped in ${secs}s"
+	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
+		report+=("ok      $line")
+	else
+		# No success token (panic, WARN, hang, leak) is a failure of its own.
+		[ "$verdict" = 1 ] || total_fail=$((total_fail + 1))
+		report+=("FAILED  $line; no success token" )
+		echo "---- $kver/$arch: failures from $work/result ----"
+		grep -E "^ *not ok|^# " "$work/result" 2>/dev/null | head -40 || true
+		echo "---- $kver/$arch: console tail ($work/console.log) ----"
+		tail -40 "$work/console.log" 2>/dev/null || true
+	fi
+done
+
+echo
+echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
+printf '%s\n' "${report[@]}"
+summary="$total_pass passed, $total_fail failed"
+[ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
+echo "$summary"
+[ "$total_fail" = 0 ]

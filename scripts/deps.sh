@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh: make sure the Debian packages that `make check` and `make demo`
+# need are installed.  As root, missing packages are installed; as anyone
+# else, the exact command to install them is printed and we stop.
+
+. "$(dirname "$0")/lib.sh"
+
+packages=(
+	make gcc libc6-dev perl bc bison flex libssl-dev libelf-dev
+	cpio xz-utils kmod rsync
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	qemu-system-x86 qemu-system-arm
+	sparse
+	linux-source-6.1 linux-source-6.12
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+	echo "lazyfpu: missing Debian packages: ${missing[*]}" >&2
+	echo "lazyfpu: install them as root with:" >&2
+	echo "    apt-get update && $cmd" >&2
+	exit 1
+fi
+log "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+$cmd >&2

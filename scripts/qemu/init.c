@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init for lazyfpu's QEMU test guests.
+ *
+ * This is PID 1 of a throwaway VM.  It loads the module, runs the KUnit
+ * suites and the userspace test programs, unloads the module, and checks
+ * that the kernel stayed healthy.  Everything it learns is written as one
+ * KTAP document to a dedicated virtio-serial port (the "result channel"),
+ * which the host reads; the console is only for humans.
+ *
+ * The verdict is the line "lazyfpu-verdict: success", written to the result
+ * channel only when every test passed AND the kernel log shows no WARN,
+ * BUG, oops or lockdep report AND the taint flags show no warning or death
+ * AND kmemleak found nothing.  Any other outcome, including a guest panic
+ * (panic_on_warn=1 turns every WARN into one) or a hang ended by the host's
+ * timeout, leaves the token unwritten, so failure is the default.
+ *
+ * Kernel command line:
+ *   lazyfpu.mode=check   run the test suite (the default)
+ *   lazyfpu.mode=demo    run /demo/run instead of /tests/ (for make demo)
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_TESTS	64
+#define LINE_MAX_LEN	4096
+
+static FILE *result;		/* the result channel */
+static int top_index;		/* number of the last top-level KTAP result */
+static int all_passed = 1;
+
+static void console(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+/* One line of the KTAP document, to the result channel and the console. */
+static void emit(int indent, const char *line)
+{
+	fprintf(result, "%*s%s\n", indent, "", line);
+	fflush(result);
+	console("%*s%s\n", indent, "", line);
+}
+
+static void emitf(int indent, const char *fmt, ...)
+{
+	char buf[LINE_MAX_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	emit(indent, buf);
+}
+
+static void top_result(int pass, const char *name)
+{
+	if (!pass)
+		all_passed = 0;
+	emitf(0, "%s %d %s", pass ? "ok" : "not ok", ++top_index, name);
+}
+
+/* True if a KTAP line (any indentation) is a failed result. */
+static int is_failure_line(const char *line)
+{
+	while (*line == ' ')
+		line++;
+	return !strncmp(line, "not ok ", 7);
+}
+
+static int is_result_line(const char *line)
+{
+	while (*line == ' ')
+		line++;
+	return !strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		console("init: writing '%s' to %s: %s\n", text, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void mount_filesystems(void)
+{
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	mkdir("/tmp", 01777);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
+static const char *cmdline_value(const char *key, const char *fallback)
+{
+	static char cmdline[LINE_MAX_LEN];
+	char *p, *tok, *save;
+	size_t keylen = strlen(key);
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(cmdline, sizeof(cmdline), f)) {
+		if (f)
+			fclose(f);
+		return fallback;
+	}
+	fclose(f);
+	for (p = cmdline; (tok = strtok_r(p, "\n\t ", &save)); p = NULL)
+		if (!strncmp(tok, key, keylen) && tok[keylen] == '=')
+			return tok + keylen + 1;
+	return fallback;
+}
+
+/* The result channel is the first virtio-serial port, /dev/vportNpM. */
+static FILE *open_result_channel(void)
+{
+	struct dirent *de;
+	char path[300];
+	DIR *dir = opendir("/dev");
+	FILE *f = NULL;
+
+	while (dir && (de = readdir(dir)))
+		if (!strncmp(de->d_name, "vport", 5)) {
+			snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+			f = fopen(path, "w");
+			break;
+		}
+	if (dir)
+		closedir(dir);
+	return f;
+}
+
+static int load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0) {
+		emitf(0, "# %s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	if (ret)
+		emitf(0, "# finit_module(%s): %s", path, strerror(errno));
+	close(fd);
+	return ret;
+}
+
+static int unload_module(const char *name)
+{
+	int ret = syscall(SYS_delete_module, name, O_NONBLOCK);
+
+	if (ret)
+		emitf(0, "# delete_module(%s): %s", name, strerror(errno));
+	return ret;
+}
+
+/*
+ * Copy a KTAP document into ours as the children of one top-level result,
+ * and report whether it holds at least one result and no failure.
+ */
+static int relay_ktap(FILE *in)
+{
+	char line[LINE_MAX_LEN];
+	int results = 0, failures = 0;
+
+	while (fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\n")] = '\0';
+		emit(2, line);
+		if (is_result_line(line))
+			results++;
+		if (is_failure_line(line))
+			failures++;
+	}
+	return results > 0 && failures == 0;
+}
+
+/*
+ * KUnit suites ran when lazyfpu_kunit.ko loaded; each left its results in
+ * debugfs as a KTAP document, which becomes the children of one top-level
+ * result named after the suite.
+ */
+static const char *const kunit_debugfs = "/sys/kernel/debug/kunit";
+
+static int list_kunit_suites(char **names);
+
+static void report_kunit_suite(const char *suite)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/results", kunit_debugfs, suite);
+	f = fopen(path, "r");
+	if (!f) {
+		emitf(0, "# %s: %s", path, strerror(errno));
+		top_result(0, suite);
+		return;
+	}
+	top_result(relay_ktap(f), suite);
+	fclose(f);
+}
+
+/* Run one program, relaying its KTAP output; it passes on exit status 0. */
+static void run_program(const char *path, const char *name)
+{
+	int pipefd[2], status = -1;
+	FILE *out;
+	pid_t pid;
+	int ktap_ok;
+
+	if (pipe(pipefd)) {
+		top_result(0, name);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execl(path, path, (char *)NULL);
+		printf("# exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = fdopen(pipefd[0], "r");
+	ktap_ok = relay_ktap(out);
+	fclose(out);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		emitf(0, "# %s: exit status %#x", name, status);
+	top_result(ktap_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0, name);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(const char *dirpath, char **names)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *dir = opendir(dirpath);
+
+	while (dir && (de = readdir(dir)) && n < MAX_TESTS)
+		if (de->d_name[0] != '.')
+			names[n++] = strdup(de->d_name);
+	if (dir)
+		closedir(dir);
+	qsort(names, n, sizeof(*names), name_cmp);
+	return n;
+}
+
+static int list_programs(const char *dirpath, char **names)
+{
+	return list_dir(dirpath, names);
+}
+
+static int list_kunit_suites(char **names)
+{
+	return list_dir(kunit_debugfs, names);
+}
+
+/*
+ * The kernel log since we started must hold no report of a kernel bug.
+ * panic_on_warn already turns WARN into a panic; lockdep and some BUG
+ * reports only print, so they are caught here.
+ */
+static const char *const bad_log_markers[] = {
+	"WARNING:", "BUG:", "Oops", "Call Trace:", "possible circular locking",
+	"possible recursive locking", "inconsistent lock state",
+	"suspicious RCU usage", "kmemleak:", "general protection fault",
+	"lazyfpu: BUG", NULL,
+};
+
+static int kernel_log_clean(int kmsg)
+{
+	char rec[8192];
+	int clean = 1;
+	ssize_t n;
+
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		const char *msg;
+		int i;
+
+		if (n <= 0)
+			continue;	/* EPIPE: records were overwritten */
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (i = 0; bad_log_markers[i]; i++)
+			if (strstr(msg, bad_log_markers[i])) {
+				rec[strcspn(rec, "\n")] = '\0';
+				emitf(0, "# kernel log: %s", msg);
+				clean = 0;
+				break;
+			}
+	}
+	return clean;
+}
+
+/* W (warning), D (died), B (bad page), M (machine check), L (soft lockup). */
+#define BAD_TAINTS ((1UL << 9) | (1UL << 7) | (1UL << 5) | (1UL << 4) | (1UL << 14))
+
+static int kernel_health(void)
+{
+	unsigned long taint = 0;
+	char line[256];
+	int debug_locks = -1;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/tainted", "r");
+	if (f) {
+		if (fscanf(f, "%lu", &taint) != 1)
+			taint = ~0UL;
+		fclose(f);
+	}
+	f = fopen("/proc/lockdep_stats", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " debug_locks: %d", &debug_locks) == 1)
+			break;
+	if (f)
+		fclose(f);
+	emitf(0, "# tainted=%#lx debug_locks=%d", taint, debug_locks);
+	return !(taint & BAD_TAINTS) && debug_locks != 0;
+}
+
+/*
+ * kmemleak reports only objects older than 5 seconds, so give anything the
+ * module leaked time to age before scanning.
+ */
+static int kmemleak_clean(void)
+{
+	const char *path = "/sys/kernel/debug/kmemleak";
+	char line[LINE_MAX_LEN];
+	int lines = 0;
+	FILE *f;
+
+	if (access(path, F_OK)) {
+		emit(0, "# kmemleak is not available");
+		return 0;
+	}
+	sleep(6);
+	write_file(path, "scan");
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (lines++ < 40)
+			emitf(0, "# kmemleak: %s", line);
+	}
+	if (f)
+		fclose(f);
+	return lines == 0;
+}
+
+int main(void)
+{
+	char *programs[MAX_TESTS], *suites[MAX_TESTS];
+	const char *mode, *dir;
+	int nprog, nsuites, kmsg, i, have_kunit, kunit_loaded, loaded;
+
+	mount_filesystems();
+	setenv("PATH", "/bin:/tests:/demo", 1);
+
+	result = open_result_channel();
+	if (!result) {
+		console("init: no result channel (virtio-serial port); cannot report\n");
+		reboot(RB_AUTOBOOT);
+		return 1;
+	}
+
+	/* Only what happens from now on counts against the kernel's health. */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	lseek(kmsg, 0, SEEK_END);
+	if (!access("/sys/kernel/debug/kmemleak", F_OK))
+		write_file("/sys/kernel/debug/kmemleak", "clear");
+
+	mode = cmdline_value("lazyfpu.mode", "check");
+	dir = strcmp(mode, "demo") ? "/tests" : "/demo";
+	nprog = list_programs(dir, programs);
+	have_kunit = !strcmp(mode, "check") && !access("/lib/modules/lazyfpu_kunit.ko", F_OK);
+
+	console("init: lazyfpu test guest, mode %s, %d program(s) in %s\n", mode, nprog, dir);
+
+	/*
+	 * Load first, so that the plan can count the KUnit suites that ran.
+	 * A failed load still gets a result line: "kunit" stands in for the
+	 * suites that could not run.
+	 */
+	loaded = !load_module("/lib/modules/lazyfpu.ko");
+	kunit_loaded = have_kunit && loaded &&
+		       !load_module("/lib/modules/lazyfpu_kunit.ko");
+	nsuites = kunit_loaded ? list_kunit_suites(suites) : 0;
+
+	emit(0, "KTAP version 1");
+	emitf(0, "1..%d", 1 + (have_kunit ? (nsuites ? nsuites : 1) : 0) + nprog + 4);
+	top_result(loaded, "load_lazyfpu");
+	if (have_kunit && !nsuites)
+		top_result(0, "kunit");
+	for (i = 0; i < nsuites; i++)
+		report_kunit_suite(suites[i]);
+
+	for (i = 0; i < nprog; i++) {
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, programs[i]);
+		run_program(path, programs[i]);
+	}
+
+	top_result((!have_kunit || !unload_module("lazyfpu_kunit")) &&
+		   loaded && !unload_module("lazyfpu"), "unload_modules");
+	top_result(kernel_log_clean(kmsg), "kernel_log_clean");
+	top_result(kernel_health(), "kernel_not_tainted");
+	top_result(kmemleak_clean(), "kmemleak_clean");
+
+	if (all_passed)
+		fprintf(result, "lazyfpu-verdict: success\n");
+	else
+		fprintf(result, "lazyfpu-verdict: failure\n");
+	fclose(result);
+	console("init: %s, powering off\n", all_passed ? "all passed" : "FAILED");
+	sync();
+	reboot(RB_AUTOBOOT);
+	return 0;
+}

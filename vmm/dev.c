@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/lazyfpu: the system device and its discovery ioctls.
+ *
+ * Opening the device gives a "system fd" that, as in KVM, answers
+ * questions about the module (API version, capabilities).  The handlers
+ * keep no per-open state, so the device needs no open() or release().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <kunit/visibility.h>
+#include <uapi/linux/lazyfpu.h>
+
+#include "../fpu/fpu.h"
+#include "vmm.h"
+
+static long lfpu_check_extension(unsigned long cap)
+{
+	switch (cap) {
+	case LAZYFPU_CAP_FPU_STATE_SIZE:
+		return lfpu_fpu_state_size();
+	default:
+		/* Unknown capabilities are absent, not errors (KVM rule). */
+		return 0;
+	}
+}
+
+/**
+ * lfpu_system_ioctl() - handle one ioctl on the system fd
+ * @cmd: ioctl number
+ * @arg: ioctl argument
+ *
+ * Context: process context; takes no locks and may be called concurrently.
+ * Return: the ioctl's result, -EINVAL for a non-zero unused argument, or
+ * -ENOTTY for an ioctl the system fd does not implement.
+ */
+long lfpu_system_ioctl(unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case LAZYFPU_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return LAZYFPU_API_VERSION;
+	case LAZYFPU_CHECK_EXTENSION:
+		return lfpu_check_extension(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_system_ioctl);
+
+static long lfpu_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	return lfpu_system_ioctl(cmd, arg);
+}
+
+static const struct file_operations lfpu_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= lfpu_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice lfpu_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "lazyfpu",
+	.fops	= &lfpu_dev_fops,
+	.mode	= 0666,
+};
+
+/**
+ * lfpu_dev_init() - create /dev/lazyfpu
+ *
+ * Context: process context, module init.  The device becomes usable the
+ * moment this returns, so everything its ioctls rely on must be ready.
+ */
+int __init lfpu_dev_init(void)
+{
+	return misc_register(&lfpu_miscdev);
+}
+
+/**
+ * lfpu_dev_exit() - remove /dev/lazyfpu
+ *
+ * Context: process context, module exit.  No fd can be open: each holds a
+ * reference on the module through fops->owner.
+ */
+void lfpu_dev_exit(void)
+{
+	misc_deregister(&lfpu_miscdev);
+}

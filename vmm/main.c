@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lazyfpu: lazy FP/SIMD context switching for a minimal VMM.
+ *
+ * Module load and unload only.  Each subsystem is brought up in dependency
+ * order (what an ioctl may need must exist before /dev/lazyfpu does) and
+ * torn down in reverse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <uapi/linux/lazyfpu.h>
+
+#include "../fpu/fpu.h"
+#include "vmm.h"
+
+static int __init lfpu_init(void)
+{
+	int ret;
+
+	ret = lfpu_fpu_init();
+	if (ret)
+		return ret;
+
+	ret = lfpu_dev_init();
+	if (ret)
+		return ret;
+
+	pr_info("loaded, API version %d\n", LAZYFPU_API_VERSION);
+	return 0;
+}
+
+static void __exit lfpu_exit(void)
+{
+	lfpu_dev_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(lfpu_init);
+module_exit(lfpu_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Lazy FP/SIMD context switching for a minimal VMM");
+MODULE_AUTHOR("The lazyfpu developers");
