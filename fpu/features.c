@@ -11,8 +11,7 @@
  * userspace-visible control such as the default SVE vector length changes
  * while the module is loaded.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
+#include <linux/export.h>
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/errno.h>
@@ -41,9 +40,9 @@ int __init lfpu_fpu_init(void)
 	if (WARN_ON_ONCE(!lfpu_host_fpu.state_size))
 		return -ENODEV;
 
-	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx\n",
+	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx, guest vectors up to %u bytes\n",
 		lfpu_host_fpu.name, lfpu_host_fpu.state_size,
-		lfpu_host_fpu.features);
+		lfpu_host_fpu.features, lfpu_host_fpu.vector_bytes);
 	return 0;
 }
 
@@ -57,3 +56,13 @@ u32 lfpu_fpu_state_size(void)
 	return lfpu_host_fpu.state_size;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fpu_state_size);
+
+/**
+ * lfpu_fpu_vector_bytes() - widest guest vector this host can execute
+ *
+ * Context: any.  Valid once lfpu_fpu_init() has succeeded.
+ */
+u32 lfpu_fpu_vector_bytes(void)
+{
+	return lfpu_host_fpu.vector_bytes;
+}

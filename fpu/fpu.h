@@ -1,13 +1,122 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The generic FP core's interface to the rest of the module.
+ * The generic FP core's interface to the VMM layer (vmm/) and to the
+ * architecture backends.  The ownership model is described at the top of
+ * fpu/core.c.
  */
 #ifndef _LAZYFPU_FPU_H
 #define _LAZYFPU_FPU_H
 
 #include <linux/types.h>
+#include <uapi/linux/lazyfpu.h>
+
+struct lfpu_fp_backend;
+
+/* Per-vCPU FP counters; see struct lazyfpu_vcpu_stats for their meaning. */
+struct lfpu_fp_stats {
+	u64 fp_loads;
+	u64 fp_saves;
+	u64 fp_bytes_loaded;
+	u64 fp_bytes_saved;
+	u64 reloads_skipped;
+	u64 saves_avoided;
+	u64 first_use_claims;
+	u64 fp_instructions;
+	u64 sched_outs;
+};
+
+/**
+ * struct lfpu_vcpu_fp - one vCPU's FP/SIMD state and where it lives
+ *
+ * Fields below @stats are touched only by the task running the vCPU
+ * (between lfpu_fp_vcpu_load() and lfpu_fp_vcpu_put(), and from its own
+ * preempt notifiers), or under the vCPU's mutex while it is not running.
+ * @stats is written by that task and read locklessly by GET_STATS.
+ *
+ * @backend:	the architecture backend that moves this state
+ * @arch:	the backend's private data (the state buffer, ...)
+ * @policy:	LAZYFPU_FP_POLICY_*, fixed at creation
+ * @vm_id:	for tracing
+ * @vcpu_id:	for tracing
+ * @stats:	counters
+ * @claimed:	the host task's user FP state has been set aside and the
+ *		registers are bound to this vCPU's state (see core.c)
+ * @live:	the core last saw this state live in @last_cpu's registers
+ * @dirty:	the guest changed the state since it was last loaded or saved
+ * @stale:	something happened (an exit, a sched-out) after which
+ *		liveness must be re-proved before the next FP instruction
+ * @stale_why:	what it was, for tracing
+ * @in_window:	a guest FP instruction is executing
+ * @last_cpu:	the CPU whose registers last held this state, or -1
+ */
+struct lfpu_vcpu_fp {
+	const struct lfpu_fp_backend *backend;
+	void *arch;
+	u32 policy;
+	u32 vm_id;
+	u32 vcpu_id;
+	struct lfpu_fp_stats stats;
+	bool claimed;
+	bool live;
+	bool dirty;
+	bool stale;
+	u8 stale_why;
+	bool in_window;
+	int last_cpu;
+};
+
+/*
+ * The reason an in-kernel exit or put happened, for tracing.  Numbers
+ * are stable: they appear in the trace output.
+ */
+enum lfpu_fp_reason {
+	LFPU_REASON_RUN,	/* RUN entry or exit */
+	LFPU_REASON_FIRST_USE,	/* the guest's first FP instruction */
+	LFPU_REASON_GUEST_ENTRY,	/* a guest entry or exit (eager) */
+	LFPU_REASON_RESCHED,	/* a preemption point that will reschedule */
+	LFPU_REASON_PREEMPT,	/* the task was scheduled out or in */
+	LFPU_REASON_SIGNAL,	/* RUN is returning -EINTR */
+	LFPU_REASON_FOREIGN,	/* someone else used the registers */
+	LFPU_REASON_CLEAN,	/* the guest had not changed its state */
+	LFPU_REASON_STATE_SET,	/* SET_FPU replaced the state */
+	LFPU_REASON_EXIT,	/* an in-kernel exit (hypercall, yield, budget) */
+	LFPU_NR_REASONS
+};
 
 int lfpu_fpu_init(void);
 u32 lfpu_fpu_state_size(void);
+u32 lfpu_fpu_vector_bytes(void);
+
+int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vm_id, u32 vcpu_id);
+int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
+			      const struct lfpu_fp_backend *backend,
+			      u32 policy, u32 vm_id, u32 vcpu_id);
+void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp);
+
+void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why);
+void lfpu_fp_sched_out(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu);
+
+void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_before_resched(struct lfpu_vcpu_fp *fp);
+
+void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state);
+
+int lfpu_fp_get_state(struct lfpu_vcpu_fp *fp, void *buf);
+int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, const void *buf);
+void lfpu_fp_read_stats(struct lfpu_vcpu_fp *fp, struct lazyfpu_vcpu_stats *out);
+
+/* Global counters (fpu/stats.c), shown in debugfs. */
+void lfpu_global_count(size_t fp_stats_offset, u64 n);
+void lfpu_global_count_exit(u32 reason);
+int lfpu_stats_init(void);
+void lfpu_stats_exit(void);
+
+/* The dmesg mirror of the tracepoints (fpu/trace.c). */
+void lfpu_trace_init(void);
+void lfpu_trace_exit(void);
 
 #endif /* _LAZYFPU_FPU_H */

@@ -3,12 +3,14 @@
  * /dev/lazyfpu: the system device and its discovery ioctls.
  *
  * Opening the device gives a "system fd" that, as in KVM, answers
- * questions about the module (API version, capabilities).  The handlers
- * keep no per-open state, so the device needs no open() or release().
+ * questions about the module (API version, capabilities) and creates VMs.
+ * The handlers keep no per-open state, so the device needs no open() or
+ * release(): each VM is a file of its own.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
+#include <linux/export.h>
+#include <linux/bits.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <kunit/visibility.h>
@@ -22,6 +24,15 @@ static long lfpu_check_extension(unsigned long cap)
 	switch (cap) {
 	case LAZYFPU_CAP_FPU_STATE_SIZE:
 		return lfpu_fpu_state_size();
+	case LAZYFPU_CAP_FP_POLICIES:
+		return BIT(LAZYFPU_FP_POLICY_LAZY) | BIT(LAZYFPU_FP_POLICY_PER_RUN) |
+		       BIT(LAZYFPU_FP_POLICY_EAGER);
+	case LAZYFPU_CAP_MAX_VCPUS:
+		return LFPU_MAX_VCPUS;
+	case LAZYFPU_CAP_MAX_MEMORY:
+		return LFPU_MAX_MEMORY;
+	case LAZYFPU_CAP_VECTOR_BYTES:
+		return lfpu_fpu_vector_bytes();
 	default:
 		/* Unknown capabilities are absent, not errors (KVM rule). */
 		return 0;
@@ -33,7 +44,7 @@ static long lfpu_check_extension(unsigned long cap)
  * @cmd: ioctl number
  * @arg: ioctl argument
  *
- * Context: process context; takes no locks and may be called concurrently.
+ * Context: process context; may be called concurrently.
  * Return: the ioctl's result, -EINVAL for a non-zero unused argument, or
  * -ENOTTY for an ioctl the system fd does not implement.
  */
@@ -46,6 +57,10 @@ long lfpu_system_ioctl(unsigned int cmd, unsigned long arg)
 		return LAZYFPU_API_VERSION;
 	case LAZYFPU_CHECK_EXTENSION:
 		return lfpu_check_extension(arg);
+	case LAZYFPU_CREATE_VM:
+		return lfpu_create_vm(arg);
+	case LAZYFPU_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}

@@ -6,8 +6,6 @@
  * order (what an ioctl may need must exist before /dev/lazyfpu does) and
  * torn down in reverse.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/init.h>
 #include <linux/module.h>
 #include <uapi/linux/lazyfpu.h>
@@ -23,17 +21,30 @@ static int __init lfpu_init(void)
 	if (ret)
 		return ret;
 
+	lfpu_trace_init();
+	lfpu_stats_init();
+	lfpu_run_init();
+
 	ret = lfpu_dev_init();
 	if (ret)
-		return ret;
+		goto err_run;
 
 	pr_info("loaded, API version %d\n", LAZYFPU_API_VERSION);
 	return 0;
+
+err_run:
+	lfpu_run_exit();
+	lfpu_stats_exit();
+	lfpu_trace_exit();
+	return ret;
 }
 
 static void __exit lfpu_exit(void)
 {
 	lfpu_dev_exit();
+	lfpu_run_exit();
+	lfpu_stats_exit();
+	lfpu_trace_exit();
 	pr_info("unloaded\n");
 }
 

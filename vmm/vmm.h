@@ -1,13 +1,117 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private declarations of the VMM layer (vmm/): the /dev/lazyfpu device
- * and its ioctls.
+ * Private declarations of the VMM layer (vmm/): the /dev/lazyfpu device,
+ * VMs, vCPUs, the RUN loop and the guest engine.
+ *
+ * Lifetimes: every fd holds what it needs.  A VM lives while its VM fd, a
+ * vCPU fd or an mmap of either is open (vm->refs); vCPUs belong to their
+ * VM and are freed with it.  Each fd also pins the module (fops->owner),
+ * so rmmod is refused while any is open.
+ *
+ * Lock order: vm->lock, then vcpu->mutex.
  */
 #ifndef _LAZYFPU_VMM_H
 #define _LAZYFPU_VMM_H
 
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+#include <uapi/linux/lazyfpu.h>
+#include <uapi/linux/lazyfpu_isa.h>
+
+#include "../fpu/fpu.h"
+
+#define LFPU_MAX_VCPUS		64
+#define LFPU_MAX_MEMORY		(64ULL << 20)
+/* Guest instructions between preemption points. */
+#define LFPU_RUN_BUDGET		4096
+
+struct lfpu_vcpu;
+
+/**
+ * struct lfpu_vm - one VM
+ * @refs:	VM fd, vCPU fds; the last put frees the VM and its vCPUs
+ * @mm:		the creating process's mm: only it may use the fds (-EIO)
+ * @id:		unique while loaded, for tracing
+ * @lock:	protects everything below
+ * @policy:	LAZYFPU_FP_POLICY_* for vCPUs created from now on
+ * @mem:	guest memory (vmalloc_user()), or NULL until set; never
+ *		changes once a vCPU exists, so vCPUs read it without @lock
+ * @mem_size:	its size in bytes
+ * @vcpus:	by id
+ * @nr_vcpus:	how many exist
+ */
+struct lfpu_vm {
+	struct kref refs;
+	struct mm_struct *mm;
+	u32 id;
+	struct mutex lock;	/* see the kernel-doc above */
+	u32 policy;
+	void *mem;
+	u64 mem_size;
+	struct lfpu_vcpu *vcpus[LFPU_MAX_VCPUS];
+	u32 nr_vcpus;
+};
+
+/* Integer and control state of a vCPU. */
+struct lfpu_vcpu_stats {
+	u64 instructions;
+	u64 exits[LAZYFPU_EXIT_NR];
+	u64 hypercalls;
+};
+
+/**
+ * struct lfpu_vcpu - one vCPU
+ * @vm:		its VM (a vCPU fd holds a VM reference)
+ * @id:		0..LFPU_MAX_VCPUS-1
+ * @mutex:	held across RUN and register/FP access; RUN only tries it
+ *		(-EBUSY), the others wait killably (-EINTR)
+ * @run:	the shared struct lazyfpu_run page (vmalloc_user())
+ * @gpr:	integer registers, under @mutex
+ * @pc:		under @mutex
+ * @pending_in:	register an IN exit will fill on the next RUN, or -1
+ * @fp:		FP state and its ownership (fpu/core.c)
+ * @stats:	written by the running task, read locklessly by GET_STATS
+ * @notifier:	preempt notifier, registered on the running task during RUN
+ */
+struct lfpu_vcpu {
+	struct lfpu_vm *vm;
+	u32 id;
+	struct mutex mutex;	/* see the kernel-doc above */
+	struct lazyfpu_run *run;
+	u64 gpr[LAZYFPU_NR_GPRS];
+	u64 pc;
+	int pending_in;
+	struct lfpu_vcpu_fp fp;
+	struct lfpu_vcpu_stats stats;
+	struct preempt_notifier notifier;
+};
+
+/* dev.c */
 int lfpu_dev_init(void);
 void lfpu_dev_exit(void);
 long lfpu_system_ioctl(unsigned int cmd, unsigned long arg);
+
+/* vm.c */
+int lfpu_create_vm(unsigned long arg);
+void lfpu_vm_put(struct lfpu_vm *vm);
+int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m);
+int lfpu_abi_check_fp_policy(const struct lazyfpu_fp_policy *p);
+
+/* vcpu.c */
+int lfpu_vcpu_create_fd(struct lfpu_vm *vm, unsigned long id);
+void lfpu_vcpu_free(struct lfpu_vcpu *vcpu);
+int lfpu_abi_check_regs(const struct lazyfpu_regs *regs);
+int lfpu_abi_check_fpu(const struct lazyfpu_fpu *fpu, u32 state_size);
+
+/* run.c */
+int lfpu_vcpu_run(struct lfpu_vcpu *vcpu);
+void lfpu_run_init(void);
+void lfpu_run_exit(void);
+
+/* engine.c */
+u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget);
+bool lfpu_fp_op_writes_state(u8 op);
 
 #endif /* _LAZYFPU_VMM_H */

@@ -9,8 +9,6 @@
  * as feature bit 0 so later code can offer it; its state is sized per vCPU
  * from the vector length userspace chooses, not here.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/printk.h>
 #include <asm/cpufeature.h>
 #include <asm/ptrace.h>
@@ -34,5 +32,6 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 	host->name = "arm64 FPSIMD (struct user_fpsimd_state)";
 	host->state_size = sizeof(struct user_fpsimd_state);
 	host->features = system_supports_sve() ? LFPU_ARM64_FEATURE_SVE : 0;
+	host->vector_bytes = 16;
 	return 0;
 }

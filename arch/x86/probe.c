@@ -13,20 +13,50 @@
  * image is never smaller than 4096 bytes, so a VMM written for a small
  * host also works on a larger one.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
+#include <linux/cache.h>
 #include <linux/minmax.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 #include <lazyfpu/arch.h>
+
+#include "x86.h"
 
 /* The minimum image size, matching KVM's struct kvm_xsave. */
 #define LFPU_X86_MIN_STATE_SIZE	4096
 
 /* CPUID leaf enumerating the XSAVE state components. */
 #define LFPU_CPUID_XSTATE	0xd
+
+/* The MXCSR mask to assume when FXSAVE reports 0 (SDM vol. 1, 11.6.6). */
+#define LFPU_MXCSR_MASK_LEGACY	0x0000ffbf
+
+u64 lfpu_x86_guest_xfeatures __ro_after_init;
+u32 lfpu_x86_mxcsr_mask __ro_after_init;
+u32 lfpu_x86_state_size __ro_after_init;
+u32 lfpu_x86_xstate_offset[64] __ro_after_init;
+u32 lfpu_x86_xstate_size[64] __ro_after_init;
+
+/*
+ * FXSAVE stores the MXCSR bits the CPU implements at offset 28.  Reading it
+ * ourselves, inside a kernel FPU section, avoids depending on the kernel's
+ * private declaration of mxcsr_feature_mask.
+ */
+static u32 lfpu_x86_read_mxcsr_mask(void)
+{
+	struct { u8 bytes[512]; } __aligned(16) fx;
+	u32 mask;
+
+	memset(&fx, 0, sizeof(fx));
+	kernel_fpu_begin();
+	asm volatile("fxsaveq %0" : "=m" (fx));
+	kernel_fpu_end();
+	memcpy(&mask, &fx.bytes[LFPU_XSAVE_MXCSR_MASK_OFFSET], sizeof(mask));
+	return mask ? mask : LFPU_MXCSR_MASK_LEGACY;
+}
 
 /**
  * lfpu_arch_probe_fpu() - x86-64: read the XSAVE state shape
@@ -37,6 +67,8 @@
 int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 {
 	unsigned int eax, ebx, ecx, edx;
+	u64 xcr0;
+	int i;
 
 	if (!boot_cpu_has(X86_FEATURE_XSAVE) ||
 	    !boot_cpu_has(X86_FEATURE_OSXSAVE)) {
@@ -45,9 +77,25 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 	}
 
 	cpuid_count(LFPU_CPUID_XSTATE, 0, &eax, &ebx, &ecx, &edx);
+	xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+	lfpu_x86_guest_xfeatures = xcr0 & ~(XFEATURE_MASK_PKRU |
+					    XFEATURE_MASK_XTILE_CFG |
+					    XFEATURE_MASK_XTILE_DATA);
+	lfpu_x86_state_size = max_t(u32, ebx, LFPU_X86_MIN_STATE_SIZE);
+	lfpu_x86_mxcsr_mask = lfpu_x86_read_mxcsr_mask();
+	for (i = FIRST_EXTENDED_XFEATURE; i < 64; i++) {
+		if (!(lfpu_x86_guest_xfeatures & BIT_ULL(i)))
+			continue;
+		cpuid_count(LFPU_CPUID_XSTATE, i, &eax, &ebx, &ecx, &edx);
+		lfpu_x86_xstate_size[i] = eax;
+		lfpu_x86_xstate_offset[i] = ebx;
+	}
 
 	host->name = "x86 XSAVE standard format";
-	host->features = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	host->state_size = max_t(u32, ebx, LFPU_X86_MIN_STATE_SIZE);
+	host->features = lfpu_x86_guest_xfeatures;
+	host->state_size = lfpu_x86_state_size;
+	host->vector_bytes = boot_cpu_has(X86_FEATURE_AVX2) &&
+			     (xcr0 & XFEATURE_MASK_YMM) ? 32 : 16;
 	return 0;
 }

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 backend: guest FPSIMD state inside kernel_neon_begin() sections.
+ *
+ * arm64 exports no guest-state binding to modules
+ * (fpsimd_bind_state_to_cpu() and fpsimd_save_and_flush_cpu_state() are
+ * KVM-internal), so the only window is kernel-mode NEON:
+ * kernel_neon_begin() saves the task's live user state and marks it
+ * foreign (TIF_FOREIGN_FPSTATE), so the kernel reloads it on the way back
+ * to userspace; until kernel_neon_end() the registers are ours.
+ *
+ * The guest state is loaded into the section at claim and saved back at
+ * release.  On 6.1 the section runs with softirqs and preemption off, so
+ * the core must release the state before every reschedule
+ * (release_before_resched).  Since 6.8 sections are preemptible and the
+ * kernel carries V0-V31, FPSR and FPCR with the task across preemption
+ * and softirq NEON use (TIF_KERNEL_FPSTATE), so an FPSIMD guest stays
+ * loaded for the whole RUN, preemption points and migrations included
+ * (follows_task), and is saved once at its end.  SVE state is not carried
+ * that way; SVE guests are the arm64 issue's work.
+ */
+#include <linux/export.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/neon.h>
+#include <asm/simd.h>
+#include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
+#include <uapi/linux/lazyfpu.h>
+
+#include "../../fpu/fpu.h"
+#include "arm64.h"
+
+static struct user_fpsimd_state *lfpu_neon_state(struct lfpu_vcpu_fp *fp)
+{
+	return fp->arch;
+}
+
+/* Init values: all registers zero, FPSR and FPCR zero (round to nearest). */
+static int lfpu_neon_init(struct lfpu_vcpu_fp *fp)
+{
+	struct user_fpsimd_state *state = kzalloc(sizeof(*state), GFP_KERNEL_ACCOUNT);
+
+	fp->arch = state;
+	return state ? 0 : -ENOMEM;
+}
+
+static void lfpu_neon_destroy(struct lfpu_vcpu_fp *fp)
+{
+	kfree(fp->arch);
+	fp->arch = NULL;
+}
+
+static u32 lfpu_neon_claim(struct lfpu_vcpu_fp *fp)
+{
+	WARN_ON_ONCE(!may_use_simd());
+	kernel_neon_begin();
+	lfpu_arm64_fpsimd_load(lfpu_neon_state(fp));
+	return sizeof(struct user_fpsimd_state);
+}
+
+static bool lfpu_neon_regs_hold_guest(struct lfpu_vcpu_fp *fp)
+{
+	/* Claimed means inside our section: the registers are ours. */
+	return true;
+}
+
+static u32 lfpu_neon_reload(struct lfpu_vcpu_fp *fp)
+{
+	/* Unreachable: regs_hold_guest() never fails inside the section. */
+	WARN_ON_ONCE(1);
+	lfpu_arm64_fpsimd_load(lfpu_neon_state(fp));
+	return sizeof(struct user_fpsimd_state);
+}
+
+/*
+ * The section opened at claim already owns the registers; the window only
+ * pins the task to its CPU while the core updates its per-CPU record (a
+ * 6.8+ section is preemptible).
+ */
+static void lfpu_neon_window_open(struct lfpu_vcpu_fp *fp)
+{
+	preempt_disable();
+}
+
+static void lfpu_neon_window_close(struct lfpu_vcpu_fp *fp)
+{
+	preempt_enable();
+}
+
+static u32 lfpu_neon_release(struct lfpu_vcpu_fp *fp, bool save)
+{
+	if (save)
+		lfpu_arm64_fpsimd_save(lfpu_neon_state(fp));
+	kernel_neon_end();
+	return save ? sizeof(struct user_fpsimd_state) : 0;
+}
+
+/**
+ * lfpu_arm64_validate_fpsimd() - may this state be loaded for a guest?
+ * @state: V0-V31, FPSR, FPCR
+ *
+ * Context: any.  Return: 0, or -EINVAL if FPSR or FPCR sets a reserved
+ * bit or the padding after FPCR is not zero.
+ */
+int lfpu_arm64_validate_fpsimd(const struct user_fpsimd_state *state)
+{
+	if (state->fpsr & ~LFPU_ARM64_FPSR_VALID ||
+	    state->fpcr & ~LFPU_ARM64_FPCR_VALID)
+		return -EINVAL;
+	if (state->__reserved[0] || state->__reserved[1])
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arm64_validate_fpsimd);
+
+static int lfpu_neon_get_state(struct lfpu_vcpu_fp *fp, void *buf)
+{
+	memcpy(buf, lfpu_neon_state(fp), sizeof(struct user_fpsimd_state));
+	return 0;
+}
+
+static int lfpu_neon_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+{
+	int ret = lfpu_arm64_validate_fpsimd(buf);
+
+	if (ret)
+		return ret;
+	memcpy(lfpu_neon_state(fp), buf, sizeof(struct user_fpsimd_state));
+	return 0;
+}
+
+const struct lfpu_fp_backend lfpu_arm64_neon_backend = {
+	.name = "arm64-neon",
+	.id = LAZYFPU_BACKEND_ARM64_NEON,
+	.release_before_resched = !LFPU_KERNEL_NEON_FOLLOWS_TASK,
+	.usable_in_kthread = true,
+	.follows_task = LFPU_KERNEL_NEON_FOLLOWS_TASK,
+	.init = lfpu_neon_init,
+	.destroy = lfpu_neon_destroy,
+	.claim = lfpu_neon_claim,
+	.regs_hold_guest = lfpu_neon_regs_hold_guest,
+	.reload = lfpu_neon_reload,
+	.window_open = lfpu_neon_window_open,
+	.window_close = lfpu_neon_window_close,
+	.release = lfpu_neon_release,
+	.get_state = lfpu_neon_get_state,
+	.set_state = lfpu_neon_set_state,
+};
+
+const struct lfpu_fp_backend *const lfpu_arch_backends[] = {
+	&lfpu_arm64_neon_backend,
+	NULL,
+};
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_backends);
+
+/* See include/lazyfpu/arch.h. */
+void *lfpu_arch_image_vreg(void *image, unsigned int reg)
+{
+	return &((struct user_fpsimd_state *)image)->vregs[reg];
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_image_vreg);
+
+/**
+ * lfpu_arch_select_backend() - arm64: kernel-mode NEON sections
+ *
+ * Context: process context.
+ */
+const struct lfpu_fp_backend *lfpu_arch_select_backend(void)
+{
+	return &lfpu_arm64_neon_backend;
+}

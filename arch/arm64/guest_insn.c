@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64: the guest FP instruction stubs.
+ *
+ * Guest vector register vN is host register VN, so each guest FP
+ * instruction becomes the real instruction on VN, through one small switch
+ * per operation over the sixteen guest registers.  AArch64 vector
+ * arithmetic has no memory operand, so a two-register operation borrows
+ * V31 for the source: V31 is saved to memory, loaded with the source
+ * register's value, used, and restored, all in one asm statement.  (V31 is
+ * part of the guest state that GET_FPU returns, but no guest instruction
+ * names it, so borrowing it this way is invisible.)
+ *
+ * This file is compiled with -mgeneral-regs-only like all kernel C: the
+ * compiler never touches a vector register, so nothing here disturbs the
+ * guest's registers between instructions.  Every stub runs inside the
+ * kernel_neon_begin() section the backend opened at claim.
+ */
+#include <linux/export.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+#include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
+#include <uapi/linux/lazyfpu_isa.h>
+
+#include "../../fpu/fpu.h"
+
+struct lfpu_vec {
+	u64 q[2];
+} __aligned(16);
+
+typedef void (*lfpu_vec_fn)(unsigned int reg, struct lfpu_vec *v, struct lfpu_vec *spill);
+
+/* Load VN from memory. */
+#define LFPU_CASE_LOAD(n, unused)					\
+	case n:								\
+		asm volatile("ld1 {v" #n ".16b}, [%0]" : : "r" (v) : "memory"); \
+		break;
+
+/* Store VN to memory. */
+#define LFPU_CASE_STORE(n, unused)					\
+	case n:								\
+		asm volatile("st1 {v" #n ".16b}, [%0]" : : "r" (v) : "memory"); \
+		break;
+
+/* VN = VN op source, the source lent through V31. */
+#define LFPU_CASE_BINOP(n, insn, arr)					\
+	case n:								\
+		asm volatile("str q31, [%1]\n\t"			\
+			     "ldr q31, [%0]\n\t"			\
+			     insn " v" #n "." arr ", v" #n "." arr ", v31." arr "\n\t" \
+			     "ldr q31, [%1]"				\
+			     : : "r" (v), "r" (spill) : "memory");	\
+		break;
+
+static void lfpu_v_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_LOAD, 0)
+	}
+}
+
+static void lfpu_v_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_STORE, 0)
+	}
+}
+
+#define LFPU_DEFINE_BINOP(fn, insn, arr)				\
+static void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
+{									\
+	switch (r) {							\
+	LFPU_FOR_EACH_VREG(LFPU_CASE_BINOP, insn, arr)			\
+	}								\
+}
+
+LFPU_DEFINE_BINOP(lfpu_v_faddps, "fadd", "4s")
+LFPU_DEFINE_BINOP(lfpu_v_fmulps, "fmul", "4s")
+LFPU_DEFINE_BINOP(lfpu_v_faddpd, "fadd", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_fmulpd, "fmul", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_fsubpd, "fsub", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_eor, "eor", "16b")
+LFPU_DEFINE_BINOP(lfpu_v_addq, "add", "2d")
+
+/* scvtf dN, x: lane 0 = (double)(s64)x, lane 1 = 0. */
+#define LFPU_CASE_SCVTF(n, unused)					\
+	case n:								\
+		asm volatile("scvtf d" #n ", %0" : : "r" (val));	\
+		break;
+
+static void lfpu_v_scvtf(unsigned int r, s64 val)
+{
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_SCVTF, 0)
+	}
+}
+
+/* fcvtzs x, dN: truncate lane 0 to a signed 64-bit integer. */
+#define LFPU_CASE_FCVTZS(n, unused)					\
+	case n:								\
+		asm volatile("fcvtzs %0, d" #n : "=r" (out));		\
+		break;
+
+static s64 lfpu_v_fcvtzs(unsigned int r)
+{
+	s64 out = 0;
+
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_FCVTZS, 0)
+	}
+	return out;
+}
+
+/* Two-register operations: va = va op vb, indexed by opcode. */
+static const lfpu_vec_fn lfpu_vec_binops[] = {
+	[LFPU_OP_VMOV] = lfpu_v_load,
+	[LFPU_OP_VADDPS] = lfpu_v_faddps,
+	[LFPU_OP_VMULPS] = lfpu_v_fmulps,
+	[LFPU_OP_VADDPD] = lfpu_v_faddpd,
+	[LFPU_OP_VMULPD] = lfpu_v_fmulpd,
+	[LFPU_OP_VSUBPD] = lfpu_v_fsubpd,
+	[LFPU_OP_VXOR] = lfpu_v_eor,
+	[LFPU_OP_VADDQ] = lfpu_v_addq,
+};
+
+/* FPCR.RMode, bits 23:22: RN=0, RP=1, RM=2, RZ=3. */
+#define LFPU_FPCR_RMODE_SHIFT	22
+#define LFPU_FPCR_RMODE_MASK	(3UL << LFPU_FPCR_RMODE_SHIFT)
+
+static const u8 lfpu_rm_to_rmode[] = {
+	[LFPU_RM_NEAREST] = 0, [LFPU_RM_UP] = 1, [LFPU_RM_DOWN] = 2, [LFPU_RM_ZERO] = 3,
+};
+
+/**
+ * lfpu_arch_exec_fp() - arm64: run one guest FP instruction
+ * @insn: the decoded instruction
+ *
+ * Context: inside the core's FP window (a kernel_neon_begin() section).
+ */
+int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
+{
+	struct lfpu_vec scratch, spill;
+	u64 fpcr, fpsr;
+
+	if (insn->width != LFPU_WIDTH_128)
+		return -EOPNOTSUPP;
+
+	if (lfpu_fp_op_is_binop(insn->op)) {
+		lfpu_v_store(insn->vb, &scratch, NULL);
+		lfpu_vec_binops[insn->op](insn->va, &scratch, &spill);
+		return 0;
+	}
+
+	switch (insn->op) {
+	case LFPU_OP_VLD:
+		lfpu_v_load(insn->va, insn->mem, NULL);
+		return 0;
+	case LFPU_OP_VST:
+		lfpu_v_store(insn->va, insn->mem, NULL);
+		return 0;
+	case LFPU_OP_VRED:
+		lfpu_v_store(insn->vb, &scratch, NULL);
+		insn->gpr_out = scratch.q[0] + scratch.q[1];
+		return 0;
+	case LFPU_OP_SETRM:
+		asm volatile("mrs %0, fpcr" : "=r" (fpcr));
+		fpcr &= ~LFPU_FPCR_RMODE_MASK;
+		fpcr |= (u64)lfpu_rm_to_rmode[insn->imm & 3] << LFPU_FPCR_RMODE_SHIFT;
+		asm volatile("msr fpcr, %0" : : "r" (fpcr));
+		return 0;
+	case LFPU_OP_GETCSR:
+		asm volatile("mrs %0, fpcr" : "=r" (fpcr));
+		asm volatile("mrs %0, fpsr" : "=r" (fpsr));
+		insn->gpr_out = fpcr << 32 | (u32)fpsr;
+		return 0;
+	case LFPU_OP_CVTIF:
+		lfpu_v_scvtf(insn->va, (s64)insn->gpr_in);
+		return 0;
+	case LFPU_OP_CVTFI:
+		insn->gpr_out = lfpu_v_fcvtzs(insn->vb);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_exec_fp);

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86-64: choosing the FP backend of a new vCPU.
+ *
+ * The primary backend swaps the kernel's own guest fpstate in, as KVM
+ * does; it needs the guest-fpstate API (fpu_alloc_guest_fpstate() and
+ * friends), which the kernel exports only when KVM is configured and which
+ * upstream is restricting to KVM itself.  compat/compat.h probes for it.
+ * The fallback does its own XSAVE/XRSTOR inside kernel_fpu_begin()
+ * sections and works on every kernel.
+ *
+ * force_xsave selects the fallback even where the primary backend works,
+ * so that both run in the test matrix.  It is read when a vCPU is created,
+ * so writing /sys/module/lazyfpu/parameters/force_xsave affects only
+ * vCPUs created afterwards.
+ */
+#include <linux/export.h>
+#include <linux/moduleparam.h>
+#include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
+
+#include "x86.h"
+
+static bool lfpu_force_xsave;
+module_param_named(force_xsave, lfpu_force_xsave, bool, 0644);
+MODULE_PARM_DESC(force_xsave,
+		 "x86: new vCPUs use the XSAVE fallback backend, not the kernel's guest fpstate");
+
+const struct lfpu_fp_backend *const lfpu_arch_backends[] = {
+#if LFPU_HAVE_KVM_FPSTATE_API
+	&lfpu_x86_swap_backend,
+#endif
+	&lfpu_x86_xsave_backend,
+	NULL,
+};
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_backends);
+
+/**
+ * lfpu_arch_select_backend() - x86-64: fpstate swap, unless unavailable
+ * or force_xsave is set
+ *
+ * Context: process context.
+ */
+const struct lfpu_fp_backend *lfpu_arch_select_backend(void)
+{
+#if LFPU_HAVE_KVM_FPSTATE_API
+	if (!READ_ONCE(lfpu_force_xsave))
+		return &lfpu_x86_swap_backend;
+#endif
+	return &lfpu_x86_xsave_backend;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The FP ownership tracepoints, and their mirror in the kernel log.
+ *
+ * The mirror is for watching a VMM without tracefs: with the dmesg_trace
+ * parameter set (at load, or at any time through
+ * /sys/module/lazyfpu/parameters/dmesg_trace), every transition prints one
+ * line:
+ *
+ *   lazyfpu: fp <event> cpu=<cpu> vm=<vm> vcpu=<vcpu> bytes=<n> reason=<reason>
+ *
+ * Lines are rate-limited (a burst of LFPU_DMESG_BURST per second) because
+ * a guest can cause millions of transitions.  They are not printed where
+ * they happen: sched_out and sched_in are reported from preempt notifiers
+ * under the runqueue lock, where printk() could deadlock waking the
+ * console (and printk_deferred() is not exported to modules).  Instead
+ * each transition is queued on a small per-CPU ring and printed by an
+ * irq_work on the same CPU, which runs as soon as interrupts are enabled.
+ * A full ring drops lines and says how many.
+ */
+#include <linux/irq_work.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+#define LFPU_DMESG_BURST	200
+
+bool lfpu_dmesg_trace;
+module_param_named(dmesg_trace, lfpu_dmesg_trace, bool, 0644);
+MODULE_PARM_DESC(dmesg_trace, "Mirror every FP ownership transition to the kernel log");
+
+static const char *const lfpu_reason_names[LFPU_NR_REASONS] = {
+	[LFPU_REASON_RUN] = "run",
+	[LFPU_REASON_FIRST_USE] = "first_use",
+	[LFPU_REASON_GUEST_ENTRY] = "guest_entry",
+	[LFPU_REASON_RESCHED] = "resched",
+	[LFPU_REASON_PREEMPT] = "preempt",
+	[LFPU_REASON_SIGNAL] = "signal",
+	[LFPU_REASON_FOREIGN] = "foreign",
+	[LFPU_REASON_CLEAN] = "clean",
+	[LFPU_REASON_STATE_SET] = "state_set",
+	[LFPU_REASON_EXIT] = "exit",
+};
+
+static DEFINE_RATELIMIT_STATE(lfpu_dmesg_ratelimit, HZ, LFPU_DMESG_BURST);
+
+#define LFPU_DMESG_RING	32
+
+struct lfpu_dmesg_line {
+	const char *event;
+	int cpu;
+	u32 vm;
+	u32 vcpu;
+	u32 bytes;
+	u32 why;
+};
+
+/* Written with IRQs off, drained by @flush on the same CPU: no lock. */
+struct lfpu_dmesg_ring {
+	struct lfpu_dmesg_line line[LFPU_DMESG_RING];
+	unsigned int head;
+	unsigned int tail;
+	unsigned int dropped;
+	struct irq_work flush;
+};
+
+static DEFINE_PER_CPU(struct lfpu_dmesg_ring, lfpu_dmesg_rings);
+
+/* irq_work: hardirq context on the ring's CPU. */
+static void lfpu_dmesg_flush(struct irq_work *work)
+{
+	struct lfpu_dmesg_ring *ring = container_of(work, struct lfpu_dmesg_ring, flush);
+
+	while (ring->tail != ring->head) {
+		const struct lfpu_dmesg_line *l = &ring->line[ring->tail++ % LFPU_DMESG_RING];
+
+		pr_info("fp %s cpu=%d vm=%u vcpu=%u bytes=%u reason=%s\n",
+			l->event, l->cpu, l->vm, l->vcpu, l->bytes,
+			l->why < LFPU_NR_REASONS ? lfpu_reason_names[l->why] : "?");
+	}
+	if (ring->dropped) {
+		pr_info("fp trace: %u lines dropped\n", ring->dropped);
+		ring->dropped = 0;
+	}
+}
+
+/**
+ * lfpu_dmesg_transition() - queue one transition for the kernel log
+ * @event: the transition's name (the tracepoint's, without "fp_")
+ * @cpu: the CPU it happened on
+ * @vm: the VM's id
+ * @vcpu: the vCPU's id
+ * @bytes: bytes moved (load, save), else 0
+ * @why: the reason
+ *
+ * Context: any, including IRQs off under the runqueue lock.
+ */
+void lfpu_dmesg_transition(const char *event, int cpu, u32 vm, u32 vcpu,
+			   u32 bytes, enum lfpu_fp_reason why)
+{
+	struct lfpu_dmesg_ring *ring;
+	unsigned long flags;
+
+	if (!__ratelimit(&lfpu_dmesg_ratelimit))
+		return;
+
+	local_irq_save(flags);
+	ring = this_cpu_ptr(&lfpu_dmesg_rings);
+	if (ring->head - ring->tail < LFPU_DMESG_RING) {
+		ring->line[ring->head++ % LFPU_DMESG_RING] = (struct lfpu_dmesg_line) {
+			.event = event, .cpu = cpu, .vm = vm, .vcpu = vcpu,
+			.bytes = bytes, .why = why,
+		};
+	} else {
+		ring->dropped++;
+	}
+	irq_work_queue(&ring->flush);
+	local_irq_restore(flags);
+}
+
+/**
+ * lfpu_trace_init() - prepare the dmesg rings
+ *
+ * Context: module init.
+ */
+void lfpu_trace_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		init_irq_work(&per_cpu_ptr(&lfpu_dmesg_rings, cpu)->flush, lfpu_dmesg_flush);
+}
+
+/**
+ * lfpu_trace_exit() - wait for queued lines before the module goes away
+ *
+ * Context: module exit; nothing can queue any more (no fd is open).
+ */
+void lfpu_trace_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&lfpu_dmesg_rings, cpu)->flush);
+}

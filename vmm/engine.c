@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest engine: executes the lazyfpu guest ISA
+ * (include/uapi/linux/lazyfpu_isa.h) from guest memory.
+ *
+ * The integer part is interpreted here, in ordinary kernel C: it never
+ * touches FP/SIMD registers (the kernel is built with -mno-sse or
+ * -mgeneral-regs-only).  Each FP instruction goes through the FP core,
+ * which makes the guest's state live and opens a window
+ * (lfpu_fp_insn_begin()), then through the architecture's stub, which runs
+ * the real instruction on the real registers (lfpu_arch_exec_fp()).
+ *
+ * Everything a guest can do wrong (a bad opcode or operand, a memory
+ * access or jump outside guest memory) ends in a FAULT exit that describes
+ * it; nothing here trusts guest input.  The engine may run inside an FP
+ * window that disabled preemption, so it never sleeps and never touches
+ * user memory: guest memory is kernel memory, and the run page too.
+ */
+#include <linux/bits.h>
+#include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+#include <lazyfpu/arch.h>
+
+#include "vmm.h"
+
+/* A decoded instruction word. */
+struct lfpu_insn {
+	u64 raw;
+	u8 op;
+	u8 a;
+	u8 b;
+	u8 c;
+	s32 imm;
+};
+
+static void lfpu_decode(u64 raw, struct lfpu_insn *in)
+{
+	in->raw = raw;
+	in->op = raw & 0xff;
+	in->a = (raw >> 8) & 0xff;
+	in->b = (raw >> 16) & 0xff;
+	in->c = (raw >> 24) & 0xff;
+	in->imm = (s32)(raw >> 32);
+}
+
+/**
+ * lfpu_fp_op_writes_state() - does an FP opcode change the FP state?
+ * @op: an FP opcode (LFPU_OP_*)
+ *
+ * Arithmetic also sets the sticky exception flags (MXCSR, FPSR), so only
+ * pure reads of the vector registers leave the state clean: stores,
+ * reductions and GETCSR.  This is what the lazy policy's dirty tracking
+ * rests on.
+ */
+bool lfpu_fp_op_writes_state(u8 op)
+{
+	switch (op) {
+	case LFPU_OP_VST:
+	case LFPU_OP_VRED:
+	case LFPU_OP_GETCSR:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool lfpu_is_fp_op(u8 op)
+{
+	return op >= LFPU_OP_VLD && op <= LFPU_OP_CVTFI;
+}
+
+static u32 lfpu_fault(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in,
+		      u32 code, u64 addr)
+{
+	struct lazyfpu_run *run = vcpu->run;
+
+	/* The pc stays on the faulting instruction. */
+	vcpu->pc -= LFPU_INSN_BYTES;
+	memset(&run->fault, 0, sizeof(run->fault));
+	run->fault.code = code;
+	run->fault.pc = vcpu->pc;
+	run->fault.insn = in->raw;
+	run->fault.addr = addr;
+	return LAZYFPU_EXIT_FAULT;
+}
+
+/* A pointer to @len bytes of guest memory at @addr, or NULL. */
+static void *lfpu_guest_ptr(struct lfpu_vcpu *vcpu, u64 addr, u64 len)
+{
+	struct lfpu_vm *vm = vcpu->vm;
+	u64 end;
+
+	if (check_add_overflow(addr, len, &end) || end > vm->mem_size)
+		return NULL;
+	return vm->mem + addr;
+}
+
+static bool lfpu_jump_ok(struct lfpu_vcpu *vcpu, u64 target)
+{
+	return IS_ALIGNED(target, LFPU_INSN_BYTES) &&
+	       target <= vcpu->vm->mem_size - LFPU_INSN_BYTES;
+}
+
+static u32 lfpu_exec_hypercall(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
+{
+	vcpu->stats.hypercalls++;
+	switch (in->imm) {
+	case LFPU_HCALL_VCPU_ID:
+		vcpu->gpr[in->a] = vcpu->id;
+		return LAZYFPU_EXIT_HYPERCALL;
+	case LFPU_HCALL_COUNT:
+		vcpu->gpr[in->a] = vcpu->stats.hypercalls;
+		return LAZYFPU_EXIT_HYPERCALL;
+	default:
+		vcpu->stats.hypercalls--;
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	}
+}
+
+static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
+{
+	struct lfpu_fp_insn fi = {
+		.op = in->op, .va = in->a, .vb = in->b, .width = in->c,
+		.imm = in->imm,
+	};
+	u32 bytes = in->c == LFPU_WIDTH_256 ? 32 : 16;
+	u64 addr = 0;
+	int ret;
+
+	/* c is the width of vector operations and must be 0 for scalar ones. */
+	if (in->c > LFPU_WIDTH_256 ||
+	    (in->c && (in->op == LFPU_OP_SETRM || in->op == LFPU_OP_GETCSR ||
+		       in->op == LFPU_OP_CVTIF || in->op == LFPU_OP_CVTFI)))
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	if (bytes > lfpu_fpu_vector_bytes())
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+
+	if (in->op == LFPU_OP_VLD || in->op == LFPU_OP_VST) {
+		addr = vcpu->gpr[in->b] + (s64)in->imm;
+		fi.mem = lfpu_guest_ptr(vcpu, addr, bytes);
+		if (!fi.mem)
+			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_MEMORY, addr);
+	}
+	fi.gpr_in = vcpu->gpr[in->b];
+
+	lfpu_fp_insn_begin(&vcpu->fp);
+	ret = lfpu_arch_exec_fp(&fi);
+	lfpu_fp_insn_end(&vcpu->fp, !ret && lfpu_fp_op_writes_state(in->op));
+	if (ret)
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+
+	if (in->op == LFPU_OP_VRED || in->op == LFPU_OP_GETCSR || in->op == LFPU_OP_CVTFI)
+		vcpu->gpr[in->a] = fi.gpr_out;
+	return LAZYFPU_EXIT_NONE;
+}
+
+/*
+ * One instruction.  Returns LAZYFPU_EXIT_NONE to go on, or the exit the
+ * instruction caused (the pc already points past it, except for faults).
+ */
+static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
+{
+	struct lazyfpu_run *run = vcpu->run;
+	u64 *r = vcpu->gpr;
+	void *mem;
+	u64 addr;
+
+	if (in->a >= LAZYFPU_NR_GPRS || in->b >= LAZYFPU_NR_GPRS ||
+	    (!lfpu_is_fp_op(in->op) && in->c >= LAZYFPU_NR_GPRS))
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+
+	if (lfpu_is_fp_op(in->op))
+		return lfpu_exec_fp(vcpu, in);
+
+	switch (in->op) {
+	case LFPU_OP_NOP:
+		break;
+	case LFPU_OP_HLT:
+		return LAZYFPU_EXIT_HLT;
+	case LFPU_OP_MOVI:
+		r[in->a] = (s64)in->imm;
+		break;
+	case LFPU_OP_MOVHI:
+		r[in->a] = (r[in->a] & 0xffffffffULL) | ((u64)(u32)in->imm << 32);
+		break;
+	case LFPU_OP_MOV:
+		r[in->a] = r[in->b];
+		break;
+	case LFPU_OP_ADD:
+		r[in->a] = r[in->b] + r[in->c];
+		break;
+	case LFPU_OP_SUB:
+		r[in->a] = r[in->b] - r[in->c];
+		break;
+	case LFPU_OP_MUL:
+		r[in->a] = r[in->b] * r[in->c];
+		break;
+	case LFPU_OP_AND:
+		r[in->a] = r[in->b] & r[in->c];
+		break;
+	case LFPU_OP_OR:
+		r[in->a] = r[in->b] | r[in->c];
+		break;
+	case LFPU_OP_XOR:
+		r[in->a] = r[in->b] ^ r[in->c];
+		break;
+	case LFPU_OP_SHL:
+		r[in->a] = r[in->b] << (in->imm & 63);
+		break;
+	case LFPU_OP_SHR:
+		r[in->a] = r[in->b] >> (in->imm & 63);
+		break;
+	case LFPU_OP_ADDI:
+		r[in->a] = r[in->b] + (s64)in->imm;
+		break;
+	case LFPU_OP_LD:
+	case LFPU_OP_ST:
+		addr = r[in->b] + (s64)in->imm;
+		mem = lfpu_guest_ptr(vcpu, addr, sizeof(u64));
+		if (!mem)
+			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_MEMORY, addr);
+		/* Guest addresses need no alignment: copy bytewise. */
+		if (in->op == LFPU_OP_LD) {
+			__le64 v;
+
+			memcpy(&v, mem, sizeof(v));
+			r[in->a] = le64_to_cpu(v);
+		} else {
+			__le64 v = cpu_to_le64(r[in->a]);
+
+			memcpy(mem, &v, sizeof(v));
+		}
+		break;
+	case LFPU_OP_JMP:
+	case LFPU_OP_BEQ:
+	case LFPU_OP_BNE:
+	case LFPU_OP_BLT:
+	case LFPU_OP_LOOP: {
+		bool taken;
+
+		if (in->op == LFPU_OP_LOOP)
+			taken = --r[in->a] != 0;
+		else if (in->op == LFPU_OP_BEQ)
+			taken = r[in->a] == r[in->b];
+		else if (in->op == LFPU_OP_BNE)
+			taken = r[in->a] != r[in->b];
+		else if (in->op == LFPU_OP_BLT)
+			taken = (s64)r[in->a] < (s64)r[in->b];
+		else
+			taken = true;
+		if (!taken)
+			break;
+		if (!lfpu_jump_ok(vcpu, (u64)(s64)in->imm))
+			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_JUMP, (u64)(s64)in->imm);
+		vcpu->pc = (u64)(s64)in->imm;
+		break;
+	}
+	case LFPU_OP_OUT:
+	case LFPU_OP_IN:
+		memset(&run->io, 0, sizeof(run->io));
+		run->io.direction = in->op == LFPU_OP_OUT ? LAZYFPU_IO_OUT : LAZYFPU_IO_IN;
+		run->io.size = sizeof(u64);
+		run->io.port = (u16)in->imm;
+		if (in->op == LFPU_OP_OUT)
+			run->io.data = r[in->a];
+		else
+			vcpu->pending_in = in->a;
+		return LAZYFPU_EXIT_IO;
+	case LFPU_OP_HCALL:
+		return lfpu_exec_hypercall(vcpu, in);
+	case LFPU_OP_YIELD:
+		return LAZYFPU_EXIT_YIELD;
+	default:
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	}
+	return LAZYFPU_EXIT_NONE;
+}
+
+/**
+ * lfpu_engine_run() - run the guest until an exit or @budget instructions
+ * @vcpu: the vCPU
+ * @budget: at most this many instructions
+ *
+ * Context: the vCPU's task in RUN, vCPU mutex held; possibly inside an FP
+ * backend section with preemption disabled (hence the budget).  Return:
+ * the exit reason; LAZYFPU_EXIT_PREEMPT when the budget ran out.
+ */
+u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
+{
+	static const struct lfpu_insn no_insn;
+	u32 exit = LAZYFPU_EXIT_PREEMPT;
+	struct lfpu_insn in;
+	__le64 *word;
+	u32 done;
+
+	if (!vcpu->vm->mem) {
+		memset(&vcpu->run->fault, 0, sizeof(vcpu->run->fault));
+		vcpu->run->fault.code = LAZYFPU_FAULT_NO_MEMORY;
+		vcpu->run->fault.pc = vcpu->pc;
+		return LAZYFPU_EXIT_FAULT;
+	}
+
+	for (done = 0; done < budget; done++) {
+		word = IS_ALIGNED(vcpu->pc, LFPU_INSN_BYTES) ?
+		       lfpu_guest_ptr(vcpu, vcpu->pc, LFPU_INSN_BYTES) : NULL;
+		if (!word) {
+			u64 bad_pc = vcpu->pc;
+
+			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
+			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, bad_pc);
+			break;
+		}
+		/* Aligned, and userspace may write it concurrently: one load. */
+		lfpu_decode(le64_to_cpu(READ_ONCE(*word)), &in);
+		vcpu->pc += LFPU_INSN_BYTES;
+		exit = lfpu_exec_one(vcpu, &in);
+		if (exit != LAZYFPU_EXIT_NONE) {
+			done++;
+			break;
+		}
+		exit = LAZYFPU_EXIT_PREEMPT;
+	}
+	WRITE_ONCE(vcpu->stats.instructions, vcpu->stats.instructions + done);
+	return exit;
+}
