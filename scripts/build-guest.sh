@@ -5,7 +5,8 @@
 # (version, arch) pair, on top of the cached test kernel:
 #   - lazyfpu.ko and lazyfpu_kunit.ko, built W=1 with sparse (C=2); any
 #     compiler or sparse warning fails the build;
-#   - the static userspace test programs and the example workload;
+#   - the static userspace programs: tests, lazyfpu-vmm, the demo, and the
+#     example guest programs;
 #   - the guest init;
 #   - an initramfs holding all of it.
 # Prints the work directory; the initramfs is $work/initramfs.cpio.
@@ -29,10 +30,11 @@ read -r -a vars <<<"$(kmake_vars "$arch")"
 cc=$(target_cc "$arch")
 
 # 1. The module, from a private copy of the sources.
-rsync -a --delete --exclude=.git --exclude=tools --exclude=scripts \
+rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
 	--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	"$LFPU_ROOT/" "$work/module/"
-if ! make -C "$kbuild" "${vars[@]}" M="$work/module" W=1 C=2 -j"$JOBS" modules \
+if ! make -C "$kbuild" "${vars[@]}" M="$work/module" W=1 C=2 \
+	LAZYFPU_TESTMODS=y -j"$JOBS" modules \
 	>"$work/module-build.log" 2>&1; then
 	cat "$work/module-build.log" >&2
 	die "module build failed for $kver/$arch"
@@ -62,7 +64,13 @@ spec="$work/initramfs.spec"
 	echo "dir /lib/modules 0755 0 0"
 	echo "dir /tests 0755 0 0"
 	echo "dir /demo 0755 0 0"
+	echo "dir /bin 0755 0 0"
+	echo "dir /examples 0755 0 0"
 	echo "file /init $work/init 0755 0 0"
+	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
+	for e in "$LFPU_ROOT"/tools/examples/*.lfa; do
+		echo "file /examples/$(basename "$e") $e 0644 0 0"
+	done
 	for ko in "$work"/module/*.ko; do
 		echo "file /lib/modules/$(basename "$ko") $ko 0644 0 0"
 	done

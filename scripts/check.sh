@@ -57,8 +57,9 @@ done
 if [ "$run_static" = 1 ]; then
 	log "checkpatch --strict"
 	ksrc=$(kernel_source 6.12)
+	# Kernel sources only; see .checkpatch.conf.
 	mapfile -t sources < <(cd "$LFPU_ROOT" && git ls-files -co --exclude-standard \
-		'*.c' '*.h' '*.S' | grep -v '^tools/build/')
+		'*.c' '*.h' '*.S' | grep -v -e '^tools/' -e '^scripts/')
 	if (cd "$LFPU_ROOT" && perl "$ksrc/scripts/checkpatch.pl" --quiet "${sources[@]}"); then
 		count "checkpatch --strict (${#sources[@]} files)" 1
 	else

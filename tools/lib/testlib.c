@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared test helpers; see testlib.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../include/ktap.h"
+#include "hostregs.h"
+#include "testlib.h"
+
+int lfpu_test_set_param(const char *name, const char *value)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/lazyfpu/parameters/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max)
+{
+	int backends = access("/sys/module/lazyfpu/parameters/force_xsave", F_OK) ? 1 : 2;
+	int n = 0, p, b;
+
+	for (b = 0; b < backends; b++)
+		for (p = LAZYFPU_FP_POLICY_LAZY; p <= LAZYFPU_FP_POLICY_EAGER && n < max; p++) {
+			cfgs[n].policy = p;
+			cfgs[n].xsave = b;
+			snprintf(cfgs[n].name, sizeof(cfgs[n].name), "%s%s",
+				 lfpu_policy_name(p), b ? "_xsave" : "");
+			n++;
+		}
+	return n;
+}
+
+int lfpu_test_vm(struct lfpu_vm *vm, const struct lfpu_test_cfg *cfg, const char *source)
+{
+	char err[256];
+
+	if (cfg->xsave && lfpu_test_set_param("force_xsave", "1"))
+		return -1;
+	if (lfpu_vm_create(vm, 1 << 20, cfg->policy)) {
+		ktap_diag("create VM: %s", strerror(errno));
+		return -1;
+	}
+	if (lfpu_vm_load(vm, source, err, sizeof(err))) {
+		ktap_diag("assemble: %s", err);
+		lfpu_vm_destroy(vm);
+		return -1;
+	}
+	return 0;
+}
+
+int lfpu_test_vcpu(struct lfpu_vm *vm, struct lfpu_vcpu *vcpu, int id)
+{
+	int ret = lfpu_vcpu_create(vm, vcpu, id);
+
+	/* The backend is chosen at vCPU creation: reset the switch. */
+	lfpu_test_set_param("force_xsave", "0");
+	if (ret)
+		ktap_diag("create vCPU %d: %s", id, strerror(errno));
+	return ret;
+}
+
+int lfpu_test_run_to_halt(struct lfpu_vcpu *vcpu, uint64_t *outs, int max)
+{
+	struct lazyfpu_run *run = vcpu->run;
+	int n = 0;
+
+	for (;;) {
+		if (lfpu_vcpu_run(vcpu)) {
+			if (errno == EINTR)
+				continue;
+			ktap_diag("RUN: %s", strerror(errno));
+			return -1;
+		}
+		switch (run->exit_reason) {
+		case LAZYFPU_EXIT_HLT:
+			return n;
+		case LAZYFPU_EXIT_IO:
+			if (run->io.direction == LAZYFPU_IO_OUT && run->io.port == 2 && n < max)
+				outs[n++] = run->io.data;
+			break;
+		case LAZYFPU_EXIT_FAULT:
+			ktap_diag("guest fault %u at pc %#llx", run->fault.code,
+				  (unsigned long long)run->fault.pc);
+			return -1;
+		default:
+			ktap_diag("unexpected exit %u", run->exit_reason);
+			return -1;
+		}
+	}
+}
+
+int lfpu_test_run_checking_host(struct lfpu_vcpu *vcpu, const char *what, uint64_t *outs,
+				int max, int *runs, int *eintr)
+{
+	struct lazyfpu_run *run = vcpu->run;
+	struct lfpu_host_regs in, out;
+	unsigned int seed = 1;
+	int n = 0;
+
+	*runs = 0;
+	*eintr = 0;
+	for (;;) {
+		long ret;
+
+		lfpu_host_regs_fill(&in, seed++);
+		ret = lfpu_ioctl_with_regs(vcpu->fd, LAZYFPU_RUN, 0, &in, &out);
+		(*runs)++;
+		if (lfpu_host_regs_compare(&in, &out, what))
+			return -1;
+		if (ret) {
+			if (errno != EINTR || run->exit_reason != LAZYFPU_EXIT_INTR) {
+				ktap_diag("%s: RUN: %s, exit %u", what, strerror(errno),
+					  run->exit_reason);
+				return -1;
+			}
+			(*eintr)++;
+			continue;
+		}
+		if (run->exit_reason == LAZYFPU_EXIT_HLT)
+			return n;
+		if (run->exit_reason != LAZYFPU_EXIT_IO) {
+			ktap_diag("%s: exit %u", what, run->exit_reason);
+			return -1;
+		}
+		if (run->io.port == 2 && n < max)
+			outs[n++] = run->io.data;
+	}
+}
+
+int lfpu_test_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int lfpu_test_ncpus(void)
+{
+	return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}

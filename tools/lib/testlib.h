@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the userspace tests share: the matrix of FP configurations they
+ * run under, and a small driver that runs a vCPU to HLT collecting OUTs.
+ */
+#ifndef _LAZYFPU_TOOLS_TESTLIB_H
+#define _LAZYFPU_TOOLS_TESTLIB_H
+
+#include <stdint.h>
+
+#include "vmm.h"
+
+/* One FP configuration: a policy on a backend. */
+struct lfpu_test_cfg {
+	int policy;
+	int xsave;	/* x86: the XSAVE fallback backend */
+	char name[32];
+};
+
+/*
+ * Every configuration this host supports: the three policies, times both
+ * x86 backends where force_xsave exists.  Returns how many.
+ */
+int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max);
+
+/* Create a VM for @cfg with 1 MiB of memory and @source loaded at 0. */
+int lfpu_test_vm(struct lfpu_vm *vm, const struct lfpu_test_cfg *cfg, const char *source);
+
+/* Create vCPU @id; fails the test program if it cannot. */
+int lfpu_test_vcpu(struct lfpu_vm *vm, struct lfpu_vcpu *vcpu, int id);
+
+/*
+ * RUN until HLT, storing the data of OUTs to port 2 into @outs (up to
+ * @max).  Returns the number of OUTs, or -1 on a fault or RUN error (a
+ * diagnostic says which).  -EINTR from RUN is retried.
+ */
+int lfpu_test_run_to_halt(struct lfpu_vcpu *vcpu, uint64_t *outs, int max);
+
+/*
+ * As lfpu_test_run_to_halt(), but every RUN is made with the thread's
+ * vector registers loaded with a fresh pattern, checked when RUN returns
+ * (lfpu_ioctl_with_regs()).  Counts RUNs in *@runs and the ones a signal
+ * interrupted in *@eintr.  Returns the number of OUTs, or -1 when a RUN
+ * failed or the host registers changed.
+ */
+int lfpu_test_run_checking_host(struct lfpu_vcpu *vcpu, const char *what, uint64_t *outs,
+				int max, int *runs, int *eintr);
+
+/* Pin the calling thread to @cpu. */
+int lfpu_test_pin(int cpu);
+
+/* Number of online CPUs. */
+int lfpu_test_ncpus(void);
+
+/* Write a lazyfpu module parameter; 0 or -1. */
+int lfpu_test_set_param(const char *name, const char *value);
+
+#endif

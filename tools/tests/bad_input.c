@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bad_input: every misuse gets its documented errno or guest exit, and the
+ * module keeps working afterwards.
+ *
+ * (panic_on_warn=1 in the test guest turns any WARN this provokes into a
+ * failed run, and the harness checks the kernel log and kmemleak after.)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "../lib/testlib.h"
+
+#define BAD_PTR ((void *)16)
+
+static int fails_with(long ret, int err, const char *what)
+{
+	if (ret != -1 || errno != err) {
+		ktap_diag("%s: got %ld errno %d (%s), want errno %d (%s)", what, ret,
+			  ret == -1 ? errno : 0, ret == -1 ? strerror(errno) : "-", err,
+			  strerror(err));
+		return 0;
+	}
+	return 1;
+}
+
+static int fresh_vm(struct lfpu_vm *vm, const char *src)
+{
+	struct lfpu_test_cfg cfg = { .policy = LAZYFPU_FP_POLICY_LAZY };
+
+	return lfpu_test_vm(vm, &cfg, src);
+}
+
+static int bad_system_ioctls(void)
+{
+	int fd = open("/dev/lazyfpu", O_RDWR), ok = 1;
+
+	ok &= fails_with(ioctl(fd, LAZYFPU_CREATE_VM, 1), EINVAL, "CREATE_VM arg 1");
+	ok &= fails_with(ioctl(fd, LAZYFPU_GET_VCPU_MMAP_SIZE, 1), EINVAL, "MMAP_SIZE arg 1");
+	ok &= fails_with(ioctl(fd, _IO(LAZYFPUIO, 0x30), 0), ENOTTY, "unknown");
+	ok &= fails_with(ioctl(fd, LAZYFPU_RUN, 0), ENOTTY, "RUN on system fd");
+	close(fd);
+	return ok;
+}
+
+static int bad_vm_ioctls(void)
+{
+	struct lazyfpu_guest_memory m = { .size = 4096 };
+	struct lazyfpu_fp_policy p = { .policy = 0 };
+	struct lfpu_vm vm;
+	int ok = 1, fd;
+
+	if (fresh_vm(&vm, "hlt\n"))
+		return 0;
+	fd = vm.vm_fd;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, BAD_PTR), EFAULT, "memory bad ptr");
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, &m), EBUSY, "memory twice");
+	m.flags = 1;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, &m), EINVAL, "memory flags");
+	m.flags = 0;
+	m.pad = 1;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, &m), EINVAL, "memory pad");
+	m.pad = 0;
+	m.size = 100;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, &m), EINVAL, "memory size");
+	m.size = 1ULL << 40;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_GUEST_MEMORY, &m), EINVAL, "memory too big");
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_FP_POLICY, BAD_PTR), EFAULT, "policy bad ptr");
+	p.policy = 3;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_FP_POLICY, &p), EINVAL, "policy 3");
+	p.policy = 0;
+	p.flags = 1;
+	ok &= fails_with(ioctl(fd, LAZYFPU_SET_FP_POLICY, &p), EINVAL, "policy flags");
+	ok &= fails_with(ioctl(fd, LAZYFPU_CREATE_VCPU, 64), EINVAL, "vcpu id 64");
+	ok &= fails_with(ioctl(fd, LAZYFPU_CREATE_VCPU, -1L), EINVAL, "vcpu id -1");
+	ok &= fails_with(ioctl(fd, _IO(LAZYFPUIO, 0x7e), 0), ENOTTY, "unknown vm ioctl");
+	{
+		int v = (int)ioctl(fd, LAZYFPU_CREATE_VCPU, 0);
+
+		ok &= v >= 0;
+		ok &= fails_with(ioctl(fd, LAZYFPU_CREATE_VCPU, 0), EEXIST, "vcpu id twice");
+		p.flags = 0;
+		ok &= fails_with(ioctl(fd, LAZYFPU_SET_FP_POLICY, &p), EBUSY, "policy after vcpu");
+		close(v);
+	}
+	/* The memory set earlier is intact and still mapped. */
+	ok &= vm.mem[0] != 0;
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+static int bad_vcpu_ioctls(void)
+{
+	struct lazyfpu_regs regs = {}, saved = {};
+	struct lazyfpu_fpu f = {};
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	long size;
+	int ok = 1;
+
+	if (fresh_vm(&vm, "hlt\n") || lfpu_test_vcpu(&vm, &vcpu, 1))
+		return 0;
+	size = lfpu_fpu_state_size(&vm);
+	regs.gpr[3] = 42;
+	regs.pc = 8;
+	ok &= !ioctl(vcpu.fd, LAZYFPU_SET_REGS, &regs);
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_SET_REGS, BAD_PTR), EFAULT, "set_regs ptr");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_GET_REGS, BAD_PTR), EFAULT, "get_regs ptr");
+	regs.flags = 1;
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_SET_REGS, &regs), EINVAL, "set_regs flags");
+	regs.flags = 0;
+	regs.pad = 7;
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_SET_REGS, &regs), EINVAL, "set_regs pad");
+	ok &= !ioctl(vcpu.fd, LAZYFPU_GET_REGS, &saved) && saved.gpr[3] == 42 && saved.pc == 8;
+
+	f.size = (uint32_t)size;
+	f.addr = (uintptr_t)BAD_PTR;
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_GET_FPU, &f), EFAULT, "get_fpu buffer");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_SET_FPU, &f), EFAULT, "set_fpu buffer");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_GET_FPU, BAD_PTR), EFAULT, "get_fpu ptr");
+	f.size = (uint32_t)size - 1;
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_GET_FPU, &f), EINVAL, "get_fpu size");
+	f.size = (uint32_t)size;
+	f.flags = 1;
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_SET_FPU, &f), EINVAL, "set_fpu flags");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_GET_STATS, BAD_PTR), EFAULT, "stats ptr");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_RUN, 1), EINVAL, "run arg");
+	ok &= fails_with(ioctl(vcpu.fd, _IO(LAZYFPUIO, 0x7d), 0), ENOTTY, "unknown vcpu ioctl");
+	ok &= fails_with(ioctl(vcpu.fd, LAZYFPU_CREATE_VCPU, 2), ENOTTY, "vm ioctl on vcpu");
+	/* Nothing the rejected calls carried was stored. */
+	ok &= !ioctl(vcpu.fd, LAZYFPU_GET_REGS, &saved) && saved.gpr[3] == 42 && saved.pc == 8;
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+static int expect_fault(const char *src, uint32_t code, const char *what)
+{
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	int ok;
+
+	if (fresh_vm(&vm, src) || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	ok = !lfpu_vcpu_run(&vcpu) && vcpu.run->exit_reason == LAZYFPU_EXIT_FAULT &&
+	     vcpu.run->fault.code == code;
+	if (!ok)
+		ktap_diag("%s: exit %u fault %u, want fault %u", what, vcpu.run->exit_reason,
+			  vcpu.run->fault.code, code);
+	/* The vCPU stays at the faulting instruction and faults again. */
+	ok &= !lfpu_vcpu_run(&vcpu) && vcpu.run->fault.code == code;
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+static int malformed_programs(void)
+{
+	int ok = 1;
+
+	ok &= expect_fault(".quad 0xee\n", LAZYFPU_FAULT_BAD_OPCODE, "opcode 0xee");
+	ok &= expect_fault(".quad 0x1102\n", LAZYFPU_FAULT_BAD_OPCODE, "register r17");
+	ok &= expect_fault(".quad 0x02000043\n", LAZYFPU_FAULT_BAD_OPCODE, "width 2");
+	ok &= expect_fault("setrm 4\n", LAZYFPU_FAULT_BAD_OPCODE, "rounding mode 4");
+	ok &= expect_fault("hcall r1, 99\n", LAZYFPU_FAULT_BAD_OPCODE, "hypercall 99");
+	ok &= expect_fault("jmp 0x100000\n", LAZYFPU_FAULT_BAD_JUMP, "jump past memory");
+	ok &= expect_fault("jmp 4\n", LAZYFPU_FAULT_BAD_JUMP, "unaligned jump");
+	ok &= expect_fault("movi r1, -8\nld r2, [r1]\n", LAZYFPU_FAULT_MEMORY, "load at -8");
+	ok &= expect_fault("movi r1, 0xffffc\nst r2, [r1]\n", LAZYFPU_FAULT_MEMORY, "store across end");
+	ok &= expect_fault("movi r1, 0xffff8\nvld v0, [r1]\n", LAZYFPU_FAULT_MEMORY, "vld across end");
+	ok &= expect_fault("movi r1, 0\nmovhi r1, 1\nvst v1, [r1]\n", LAZYFPU_FAULT_MEMORY, "vst at 4G");
+	/* Zeroed memory is NOPs: execution runs off the end and faults. */
+	ok &= expect_fault("nop\n", LAZYFPU_FAULT_MEMORY, "run off the end of memory");
+	return ok;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int infinite_loop_ends_with_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	int ok, i;
+
+	if (fresh_vm(&vm, "spin: jmp spin\n") || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	sigaction(SIGALRM, &sa, NULL);
+	ok = 1;
+	for (i = 0; i < 3; i++) {
+		ualarm(20000, 0);
+		ok &= fails_with(lfpu_vcpu_run(&vcpu), EINTR, "spin") &&
+		      vcpu.run->exit_reason == LAZYFPU_EXIT_INTR;
+	}
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+struct runner {
+	struct lfpu_vcpu *vcpu;
+	long ret;
+	int err;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->ret = lfpu_vcpu_run(r->vcpu);
+	r->err = errno;
+	return NULL;
+}
+
+/* RUN twice at once: -EBUSY; close the fd under a RUN: the RUN still ends. */
+static int concurrent_run_and_close(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct runner r = {};
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	pthread_t t;
+	int fd, ok = 1;
+
+	if (fresh_vm(&vm, "spin: jmp spin\n") || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	r.vcpu = &vcpu;
+	pthread_create(&t, NULL, run_thread, &r);
+	usleep(100000);
+	ok &= fails_with(lfpu_vcpu_run(&vcpu), EBUSY, "second RUN");
+	fd = vcpu.fd;
+	munmap(vcpu.run, 4096);
+	vcpu.run = NULL;
+	close(fd);		/* the running RUN holds its own reference */
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	ok &= r.ret == -1 && r.err == EINTR;
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+/* Another process may not use the fds: -EIO. */
+static int other_process_eio(void)
+{
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	int status = -1;
+	pid_t pid;
+
+	if (fresh_vm(&vm, "hlt\n") || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		int ok = fails_with(ioctl(vcpu.fd, LAZYFPU_RUN, 0), EIO, "child RUN") &&
+			 fails_with(ioctl(vm.vm_fd, LAZYFPU_CREATE_VCPU, 5), EIO, "child VM");
+
+		_exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int still_usable(void)
+{
+	struct lfpu_test_cfg cfg = { .policy = LAZYFPU_FP_POLICY_LAZY };
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	uint64_t out = 0;
+	int ok;
+
+	if (lfpu_test_vm(&vm, &cfg, "movi r1, 77\nout r1, 2\nhlt\n") ||
+	    lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	ok = lfpu_test_run_to_halt(&vcpu, &out, 1) == 1 && out == 77;
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
+int main(void)
+{
+	ktap_plan(8);
+	ktap_result(bad_system_ioctls(), "system_fd_bad_arguments");
+	ktap_result(bad_vm_ioctls(), "vm_fd_bad_arguments");
+	ktap_result(bad_vcpu_ioctls(), "vcpu_fd_bad_arguments");
+	ktap_result(malformed_programs(), "malformed_guest_programs_fault");
+	ktap_result(infinite_loop_ends_with_signal(), "infinite_loop_ended_by_signal");
+	ktap_result(concurrent_run_and_close(), "concurrent_run_ebusy_and_close_during_run");
+	ktap_result(other_process_eio(), "other_process_eio");
+	ktap_result(still_usable(), "module_still_usable");
+	return ktap_finished();
+}

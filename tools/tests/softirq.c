@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * softirq: kernel-mode FP users in softirq context do not corrupt guests
+ * or the host thread.
+ *
+ * lazyfpu_clobber.ko (testmod/) arms a soft hrtimer that, every 100 us, takes
+ * the FPU with kernel_fpu_begin() (kernel_neon_begin() on arm64) and
+ * overwrites every vector register.  While it runs, the checksum guest and
+ * the host-register check run under every FP configuration.  The module
+ * counts its clobbers, so the test can tell it really ran.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "checksum.h"
+#include "../lib/hostregs.h"
+#include "../lib/testlib.h"
+
+#define CLOBBER_KO	"/lib/modules/lazyfpu_clobber.ko"
+#define HITS		"/sys/module/lazyfpu_clobber/parameters/hits"
+#define ITERATIONS	60000
+
+static long clobber_hits(void)
+{
+	char buf[32] = "";
+	int fd = open(HITS, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atol(buf) : -1;
+}
+
+static int run(const struct lfpu_test_cfg *cfg)
+{
+	uint64_t want[CHECKSUM_OUTS], got[CHECKSUM_OUTS];
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	long before = clobber_hits(), after;
+	int n, runs, eintr;
+	char src[2048];
+
+	/*
+	 * Exit to userspace every 64 iterations: a backend that keeps a
+	 * kernel_fpu_begin() section open for a whole RUN leaves softirqs no
+	 * room to use the FPU otherwise.
+	 */
+	checksum_program_exiting(src, sizeof(src), ITERATIONS, "nop", 63);
+	checksum_reference(ITERATIONS, want);
+	if (lfpu_test_vm(&vm, cfg, src) || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	n = lfpu_test_run_checking_host(&vcpu, cfg->name, got, CHECKSUM_OUTS, &runs, &eintr);
+	after = clobber_hits();
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	ktap_diag("%s: %ld softirq clobbers during the run", cfg->name, after - before);
+	return n == CHECKSUM_OUTS && !memcmp(got, want, sizeof(want)) &&
+	       after - before > 0;
+}
+
+int main(void)
+{
+	struct lfpu_test_cfg cfgs[8];
+	int n = lfpu_test_configs(cfgs, 8), i, fd;
+
+	ktap_plan(n);
+	fd = open(CLOBBER_KO, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+		ktap_diag("loading %s: %s", CLOBBER_KO, strerror(errno));
+		for (i = 0; i < n; i++)
+			ktap_result(0, cfgs[i].name);
+		return ktap_finished();
+	}
+	close(fd);
+	for (i = 0; i < n; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "softirq_fpu_users_%s", cfgs[i].name);
+		ktap_result(run(&cfgs[i]), name);
+	}
+	if (syscall(SYS_delete_module, "lazyfpu_clobber", O_NONBLOCK))
+		ktap_diag("unloading lazyfpu_clobber: %s", strerror(errno));
+	return ktap_finished();
+}
