@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -276,6 +277,31 @@ static int other_process_eio(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* Every fd pins the module: rmmod is refused while one is open. */
+static int rmmod_refused_while_open(void)
+{
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	int ok, sys;
+
+	if (fresh_vm(&vm, "hlt\n") || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	/* Only the vCPU fd stays open: it must be enough. */
+	sys = vm.sys_fd;
+	vm.sys_fd = -1;
+	close(sys);
+	close(vm.vm_fd);
+	vm.vm_fd = -1;
+	munmap(vm.mem, vm.mem_size);
+	vm.mem = NULL;
+	ok = fails_with(syscall(SYS_delete_module, "lazyfpu", O_NONBLOCK), EWOULDBLOCK,
+			"rmmod with a vCPU fd open");
+	/* The VM is alive through the vCPU fd: it still runs. */
+	ok &= !lfpu_vcpu_run(&vcpu) && vcpu.run->exit_reason == LAZYFPU_EXIT_HLT;
+	lfpu_vcpu_destroy(&vcpu);
+	return ok;
+}
+
 static int still_usable(void)
 {
 	struct lfpu_test_cfg cfg = { .policy = LAZYFPU_FP_POLICY_LAZY };
@@ -295,7 +321,7 @@ static int still_usable(void)
 
 int main(void)
 {
-	ktap_plan(8);
+	ktap_plan(9);
 	ktap_result(bad_system_ioctls(), "system_fd_bad_arguments");
 	ktap_result(bad_vm_ioctls(), "vm_fd_bad_arguments");
 	ktap_result(bad_vcpu_ioctls(), "vcpu_fd_bad_arguments");
@@ -303,6 +329,7 @@ int main(void)
 	ktap_result(infinite_loop_ends_with_signal(), "infinite_loop_ended_by_signal");
 	ktap_result(concurrent_run_and_close(), "concurrent_run_ebusy_and_close_during_run");
 	ktap_result(other_process_eio(), "other_process_eio");
+	ktap_result(rmmod_refused_while_open(), "rmmod_refused_while_fd_open");
 	ktap_result(still_usable(), "module_still_usable");
 	return ktap_finished();
 }
