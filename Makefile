@@ -7,6 +7,7 @@
 #   make KDIR=<tree>            ... for another kernel tree
 #   make KDIR=<tree> ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 #   make install                install the module and run depmod
+#                               (INSTALL_MOD_PATH=<dir> installs under <dir>)
 #   make check                  static checks + QEMU test matrix (the tests)
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
 #   make deps                   install the Debian packages the above need
@@ -45,7 +46,11 @@ install: modules_install
 
 modules_install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(shell cat $(KDIR)/include/config/kernel.release)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+# The release modules_install installs for (Debian's include/config/
+# kernel.release is not it; the generated UTS_RELEASE is).
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 tools:
 	$(MAKE) -C tools
