@@ -166,6 +166,7 @@ static void lfpu_fp_release(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
  * @fp:		zeroed by the caller
  * @backend:	the backend that will move the state
  * @policy:	LAZYFPU_FP_POLICY_*
+ * @vector_bytes: the VM's vector length setting (0: the default state)
  * @vm_id:	for tracing
  * @vcpu_id:	for tracing
  *
@@ -176,11 +177,13 @@ static void lfpu_fp_release(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
  */
 int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
 			      const struct lfpu_fp_backend *backend,
-			      u32 policy, u32 vm_id, u32 vcpu_id)
+			      u32 policy, u32 vector_bytes, u32 vm_id, u32 vcpu_id)
 {
 	if (policy > LAZYFPU_FP_POLICY_EAGER)
 		return -EINVAL;
 
+	fp->vector_bytes = vector_bytes;
+	fp->state_size = lfpu_arch_state_size(vector_bytes);
 	fp->backend = backend;
 	fp->policy = policy;
 	fp->vm_id = vm_id;
@@ -194,16 +197,17 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_init_backend);
  * lfpu_fp_vcpu_init() - set up a vCPU's FP state on the arch's backend
  * @fp: zeroed by the caller
  * @policy: LAZYFPU_FP_POLICY_*
+ * @vector_bytes: the VM's vector length setting, already validated
  * @vm_id: for tracing
  * @vcpu_id: for tracing
  *
  * Context: process context, may sleep.
  */
-int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vm_id,
-		      u32 vcpu_id)
+int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vector_bytes,
+		      u32 vm_id, u32 vcpu_id)
 {
-	return lfpu_fp_vcpu_init_backend(fp, lfpu_arch_select_backend(),
-					 policy, vm_id, vcpu_id);
+	return lfpu_fp_vcpu_init_backend(fp, lfpu_arch_select_backend(vector_bytes),
+					 policy, vector_bytes, vm_id, vcpu_id);
 }
 
 /**
@@ -430,7 +434,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_end);
 /**
  * lfpu_fp_get_state() - copy the vCPU's FP state out, in the uabi layout
  * @fp: the vCPU's FP state
- * @buf: lfpu_fpu_state_size() bytes
+ * @buf: fp->state_size bytes
  *
  * Context: process context, vCPU mutex held, vCPU not running: the state
  * is wholly in memory.
@@ -446,7 +450,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_get_state);
 /**
  * lfpu_fp_set_state() - replace the vCPU's FP state from the uabi layout
  * @fp: the vCPU's FP state
- * @buf: lfpu_fpu_state_size() bytes, validated by the backend
+ * @buf: fp->state_size bytes, validated by the backend
  *
  * Context: as lfpu_fp_get_state().  On -EINVAL nothing changed.
  */

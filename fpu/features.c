@@ -40,9 +40,10 @@ int __init lfpu_fpu_init(void)
 	if (WARN_ON_ONCE(!lfpu_host_fpu.state_size))
 		return -ENODEV;
 
-	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx, guest vectors up to %u bytes\n",
+	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx, guest vectors up to %u bytes, SVE vector lengths %#x\n",
 		lfpu_host_fpu.name, lfpu_host_fpu.state_size,
-		lfpu_host_fpu.features, lfpu_host_fpu.vector_bytes);
+		lfpu_host_fpu.features, lfpu_host_fpu.vector_bytes,
+		lfpu_host_fpu.sve_vq_map);
 	return 0;
 }
 
@@ -65,4 +66,14 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fpu_state_size);
 u32 lfpu_fpu_vector_bytes(void)
 {
 	return lfpu_host_fpu.vector_bytes;
+}
+
+/**
+ * lfpu_fpu_sve_vq_map() - SVE vector lengths every CPU supports
+ *
+ * Context: any.  Bit (vq - 1) for vq * 16 bytes; 0 without SVE.
+ */
+u32 lfpu_fpu_sve_vq_map(void)
+{
+	return lfpu_host_fpu.sve_vq_map;
 }

@@ -38,6 +38,8 @@ struct lfpu_fp_stats {
  * @policy:	LAZYFPU_FP_POLICY_*, fixed at creation
  * @vm_id:	for tracing
  * @vcpu_id:	for tracing
+ * @vector_bytes: the VM's vector length setting (0: the default state)
+ * @state_size:	bytes in this vCPU's state image (GET_FPU, SET_FPU)
  * @stats:	counters
  * @claimed:	the host task's user FP state has been set aside and the
  *		registers are bound to this vCPU's state (see core.c)
@@ -55,6 +57,8 @@ struct lfpu_vcpu_fp {
 	u32 policy;
 	u32 vm_id;
 	u32 vcpu_id;
+	u32 vector_bytes;
+	u32 state_size;
 	struct lfpu_fp_stats stats;
 	bool claimed;
 	bool live;
@@ -86,11 +90,13 @@ enum lfpu_fp_reason {
 int lfpu_fpu_init(void);
 u32 lfpu_fpu_state_size(void);
 u32 lfpu_fpu_vector_bytes(void);
+u32 lfpu_fpu_sve_vq_map(void);
 
-int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vm_id, u32 vcpu_id);
+int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vector_bytes,
+		      u32 vm_id, u32 vcpu_id);
 int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
 			      const struct lfpu_fp_backend *backend,
-			      u32 policy, u32 vm_id, u32 vcpu_id);
+			      u32 policy, u32 vector_bytes, u32 vm_id, u32 vcpu_id);
 void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp);
 
 void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp);

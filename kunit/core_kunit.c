@@ -114,7 +114,7 @@ static struct lfpu_vcpu_fp *new_fp(struct kunit *test, const struct lfpu_fp_back
 
 	KUNIT_ASSERT_NOT_NULL(test, fp);
 	memset(&fake, 0, sizeof(fake));
-	KUNIT_ASSERT_EQ(test, lfpu_fp_vcpu_init_backend(fp, be, policy, 1, 0), 0);
+	KUNIT_ASSERT_EQ(test, lfpu_fp_vcpu_init_backend(fp, be, policy, 0, 1, 0), 0);
 	return fp;
 }
 
@@ -373,7 +373,7 @@ static void lfpu_core_rejects_unknown_policy(struct kunit *test)
 	struct lfpu_vcpu_fp *fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, fp);
-	KUNIT_EXPECT_EQ(test, lfpu_fp_vcpu_init_backend(fp, &fake_backend, 3, 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_fp_vcpu_init_backend(fp, &fake_backend, 3, 0, 1, 0), -EINVAL);
 }
 
 static struct kunit_case lfpu_core_cases[] = {

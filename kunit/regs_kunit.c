@@ -59,7 +59,7 @@ static void expect_registers_hold_pattern(struct kunit *test, struct regs_ctx *c
 
 static void round_trip(struct kunit *test, const struct lfpu_fp_backend *be)
 {
-	u32 size = lfpu_fpu_state_size();
+	u32 size = lfpu_arch_state_size(0);
 	struct regs_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	u8 zero[16] = {};
 	unsigned int r;
@@ -68,7 +68,7 @@ static void round_trip(struct kunit *test, const struct lfpu_fp_backend *be)
 	c->image = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->image);
 	KUNIT_ASSERT_EQ(test, lfpu_fp_vcpu_init_backend(&c->fp, be,
-							LAZYFPU_FP_POLICY_LAZY, 0, 0), 0);
+							LAZYFPU_FP_POLICY_LAZY, 0, 0, 0), 0);
 
 	/* Start from the backend's init image, then write the pattern. */
 	KUNIT_ASSERT_EQ(test, lfpu_fp_get_state(&c->fp, c->image), 0);

@@ -70,10 +70,10 @@ fi
 for cfg in "${matrix[@]}"; do
 	kver=${cfg%-*} arch=${cfg#*-}
 	if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null; then
-		count "$kver/$arch: module build, W=1 + sparse clean" 0
+		count "$kver/$arch: build: module W=1 + sparse clean, tools" 0
 		continue
 	fi
-	[ "$run_static" = 1 ] && count "$kver/$arch: module build, W=1 + sparse clean" 1
+	[ "$run_static" = 1 ] && count "$kver/$arch: build: module W=1 + sparse clean, tools" 1
 	[ "$run_qemu" = 1 ] || continue
 
 	work=$(work_dir "$kver" "$arch")

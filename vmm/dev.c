@@ -14,16 +14,27 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
 #include <uapi/linux/lazyfpu.h>
 
 #include "../fpu/fpu.h"
 #include "vmm.h"
 
-static long lfpu_check_extension(unsigned long cap)
+/**
+ * lfpu_check_extension() - LAZYFPU_CHECK_EXTENSION
+ * @vm: NULL on the system fd; on a VM fd, the VM, whose vector length
+ *	setting decides the state size and vector width
+ * @cap: LAZYFPU_CAP_*
+ *
+ * Context: process context.  Return: 0 for an absent capability.
+ */
+long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap)
 {
+	u32 vector_bytes = vm ? READ_ONCE(vm->vector_bytes) : 0;
+
 	switch (cap) {
 	case LAZYFPU_CAP_FPU_STATE_SIZE:
-		return lfpu_fpu_state_size();
+		return lfpu_arch_state_size(vector_bytes);
 	case LAZYFPU_CAP_FP_POLICIES:
 		return BIT(LAZYFPU_FP_POLICY_LAZY) | BIT(LAZYFPU_FP_POLICY_PER_RUN) |
 		       BIT(LAZYFPU_FP_POLICY_EAGER);
@@ -32,7 +43,9 @@ static long lfpu_check_extension(unsigned long cap)
 	case LAZYFPU_CAP_MAX_MEMORY:
 		return LFPU_MAX_MEMORY;
 	case LAZYFPU_CAP_VECTOR_BYTES:
-		return lfpu_fpu_vector_bytes();
+		return vector_bytes ? vector_bytes : lfpu_fpu_vector_bytes();
+	case LAZYFPU_CAP_ARM64_SVE_VQS:
+		return lfpu_fpu_sve_vq_map();
 	default:
 		/* Unknown capabilities are absent, not errors (KVM rule). */
 		return 0;
@@ -56,7 +69,7 @@ long lfpu_system_ioctl(unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		return LAZYFPU_API_VERSION;
 	case LAZYFPU_CHECK_EXTENSION:
-		return lfpu_check_extension(arg);
+		return lfpu_check_extension(NULL, arg);
 	case LAZYFPU_CREATE_VM:
 		return lfpu_create_vm(arg);
 	case LAZYFPU_GET_VCPU_MMAP_SIZE:

@@ -122,21 +122,29 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 {
 	struct lfpu_fp_insn fi = {
 		.op = in->op, .va = in->a, .vb = in->b, .width = in->c,
-		.imm = in->imm,
+		.imm = in->imm, .vl_bytes = vcpu->fp.vector_bytes,
 	};
-	u32 bytes = in->c == LFPU_WIDTH_256 ? 32 : 16;
+	u32 bytes;
 	u64 addr = 0;
 	int ret;
 
 	/* c is the width of vector operations and must be 0 for scalar ones. */
-	if (in->c > LFPU_WIDTH_256 ||
+	if (in->c > LFPU_WIDTH_VL ||
 	    (in->c && (in->op == LFPU_OP_SETRM || in->op == LFPU_OP_GETCSR ||
 		       in->op == LFPU_OP_CVTIF || in->op == LFPU_OP_CVTFI)))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
 	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
-	if (bytes > lfpu_fpu_vector_bytes())
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+	/* 256 bits needs AVX2; the SVE width needs an SVE vCPU. */
+	if (in->c == LFPU_WIDTH_VL) {
+		bytes = vcpu->fp.vector_bytes;
+		if (!bytes)
+			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+	} else {
+		bytes = in->c == LFPU_WIDTH_256 ? 32 : 16;
+		if (bytes > lfpu_fpu_vector_bytes())
+			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+	}
 
 	if (in->op == LFPU_OP_VLD || in->op == LFPU_OP_VST) {
 		addr = vcpu->gpr[in->b] + (s64)in->imm;

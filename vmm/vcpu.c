@@ -31,7 +31,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_abi_check_regs);
 /**
  * lfpu_abi_check_fpu() - validate struct lazyfpu_fpu (GET_FPU, SET_FPU)
  * @fpu: the ioctl argument
- * @state_size: what LAZYFPU_CAP_FPU_STATE_SIZE reports
+ * @state_size: what LAZYFPU_CAP_FPU_STATE_SIZE reports for the vCPU's VM
  *
  * Context: any.  Return: 0 or -EINVAL.  The state inside the buffer is
  * validated by the backend (SET_FPU).
@@ -83,7 +83,7 @@ static int lfpu_vcpu_set_regs(struct lfpu_vcpu *vcpu, void __user *argp)
  */
 static int lfpu_vcpu_fpu_ioctl(struct lfpu_vcpu *vcpu, void __user *argp, bool set)
 {
-	u32 size = lfpu_fpu_state_size();
+	u32 size = vcpu->fp.state_size;
 	struct lazyfpu_fpu fpu;
 	void __user *ubuf;
 	void *buf;
@@ -233,7 +233,7 @@ int lfpu_vcpu_create_fd(struct lfpu_vm *vm, unsigned long id)
 		ret = -EEXIST;
 		goto fail_unlock;
 	}
-	ret = lfpu_fp_vcpu_init(&vcpu->fp, vm->policy, vm->id, id);
+	ret = lfpu_fp_vcpu_init(&vcpu->fp, vm->policy, vm->vector_bytes, vm->id, id);
 	if (ret)
 		goto fail_unlock;
 

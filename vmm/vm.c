@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <kunit/visibility.h>
+#include <lazyfpu/arch.h>
 
 #include "vmm.h"
 
@@ -129,6 +130,30 @@ static int lfpu_vm_set_fp_policy(struct lfpu_vm *vm, void __user *argp)
 	return ret;
 }
 
+static int lfpu_vm_set_vector_length(struct lfpu_vm *vm, void __user *argp)
+{
+	struct lazyfpu_vector_length v;
+	int ret;
+
+	if (copy_from_user(&v, argp, sizeof(v)))
+		return -EFAULT;
+	if (v.flags)
+		return -EINVAL;
+	ret = lfpu_arch_check_vector_length(v.bytes);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus) {
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(vm->vector_bytes, v.bytes);
+		ret = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long lfpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct lfpu_vm *vm = file->private_data;
@@ -144,6 +169,10 @@ static long lfpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return lfpu_vm_set_fp_policy(vm, argp);
 	case LAZYFPU_CREATE_VCPU:
 		return lfpu_vcpu_create_fd(vm, arg);
+	case LAZYFPU_SET_VECTOR_LENGTH:
+		return lfpu_vm_set_vector_length(vm, argp);
+	case LAZYFPU_CHECK_EXTENSION:
+		return lfpu_check_extension(vm, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -36,6 +36,7 @@ struct lfpu_vcpu;
  * @id:		unique while loaded, for tracing
  * @lock:	protects everything below
  * @policy:	LAZYFPU_FP_POLICY_* for vCPUs created from now on
+ * @vector_bytes: LAZYFPU_SET_VECTOR_LENGTH, for vCPUs created from now on
  * @mem:	guest memory (vmalloc_user()), or NULL until set; never
  *		changes once a vCPU exists, so vCPUs read it without @lock
  * @mem_size:	its size in bytes
@@ -48,6 +49,7 @@ struct lfpu_vm {
 	u32 id;
 	struct mutex lock;	/* see the kernel-doc above */
 	u32 policy;
+	u32 vector_bytes;
 	void *mem;
 	u64 mem_size;
 	struct lfpu_vcpu *vcpus[LFPU_MAX_VCPUS];
@@ -92,6 +94,7 @@ struct lfpu_vcpu {
 int lfpu_dev_init(void);
 void lfpu_dev_exit(void);
 long lfpu_system_ioctl(unsigned int cmd, unsigned long arg);
+long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap);
 
 /* vm.c */
 int lfpu_create_vm(unsigned long arg);

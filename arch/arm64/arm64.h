@@ -5,6 +5,7 @@
 #ifndef _LAZYFPU_ARCH_ARM64_H
 #define _LAZYFPU_ARCH_ARM64_H
 
+#include <linux/align.h>
 #include <linux/types.h>
 #include <asm/ptrace.h>
 
@@ -16,7 +17,38 @@
 void lfpu_arm64_fpsimd_save(struct user_fpsimd_state *state);
 void lfpu_arm64_fpsimd_load(const struct user_fpsimd_state *state);
 int lfpu_arm64_validate_fpsimd(const struct user_fpsimd_state *state);
+int lfpu_arm64_validate_csr(u32 fpsr, u32 fpcr);
+
+void lfpu_arm64_sve_save(void *ffr, u32 *fpsr);
+void lfpu_arm64_sve_load(const void *ffr, const u32 *fpsr);
+
+/*
+ * The SVE state image at vector length @vl: Z0-Z31 (@vl bytes each),
+ * P0-P15 and FFR (@vl / 8 each), padding to 16, then struct
+ * lfpu_arm64_sve_csr.
+ */
+struct lfpu_arm64_sve_csr {
+	u32 fpsr;
+	u32 fpcr;
+	u32 reserved[2];
+};
+
+static inline u32 lfpu_arm64_sve_ffr_offset(u32 vl)
+{
+	return 32 * vl + 16 * (vl / 8);
+}
+
+static inline u32 lfpu_arm64_sve_csr_offset(u32 vl)
+{
+	return ALIGN(lfpu_arm64_sve_ffr_offset(vl) + vl / 8, 16);
+}
+
+static inline u32 lfpu_arm64_sve_state_size(u32 vl)
+{
+	return lfpu_arm64_sve_csr_offset(vl) + sizeof(struct lfpu_arm64_sve_csr);
+}
 
 extern const struct lfpu_fp_backend lfpu_arm64_neon_backend;
+extern const struct lfpu_fp_backend lfpu_arm64_sve_backend;
 
 #endif /* _LAZYFPU_ARCH_ARM64_H */

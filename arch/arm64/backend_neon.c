@@ -20,6 +20,7 @@
  * that way; SVE guests are the arm64 issue's work.
  */
 #include <linux/export.h>
+#include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/preempt.h>
@@ -100,6 +101,18 @@ static u32 lfpu_neon_release(struct lfpu_vcpu_fp *fp, bool save)
 }
 
 /**
+ * lfpu_arm64_validate_csr() - may these FPSR and FPCR be loaded?
+ * @fpsr: status
+ * @fpcr: control
+ *
+ * Context: any.  Return: 0, or -EINVAL for a reserved bit.
+ */
+int lfpu_arm64_validate_csr(u32 fpsr, u32 fpcr)
+{
+	return fpsr & ~LFPU_ARM64_FPSR_VALID || fpcr & ~LFPU_ARM64_FPCR_VALID ? -EINVAL : 0;
+}
+
+/**
  * lfpu_arm64_validate_fpsimd() - may this state be loaded for a guest?
  * @state: V0-V31, FPSR, FPCR
  *
@@ -108,8 +121,7 @@ static u32 lfpu_neon_release(struct lfpu_vcpu_fp *fp, bool save)
  */
 int lfpu_arm64_validate_fpsimd(const struct user_fpsimd_state *state)
 {
-	if (state->fpsr & ~LFPU_ARM64_FPSR_VALID ||
-	    state->fpcr & ~LFPU_ARM64_FPCR_VALID)
+	if (lfpu_arm64_validate_csr(state->fpsr, state->fpcr))
 		return -EINVAL;
 	if (state->__reserved[0] || state->__reserved[1])
 		return -EINVAL;
@@ -153,6 +165,7 @@ const struct lfpu_fp_backend lfpu_arm64_neon_backend = {
 
 const struct lfpu_fp_backend *const lfpu_arch_backends[] = {
 	&lfpu_arm64_neon_backend,
+	&lfpu_arm64_sve_backend,
 	NULL,
 };
 EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_backends);
@@ -165,11 +178,43 @@ void *lfpu_arch_image_vreg(void *image, unsigned int reg)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_image_vreg);
 
 /**
- * lfpu_arch_select_backend() - arm64: kernel-mode NEON sections
+ * lfpu_arch_select_backend() - arm64: NEON, or SVE at a vector length
+ * @vector_bytes: 0 for an FPSIMD vCPU, else its SVE vector length
  *
  * Context: process context.
  */
-const struct lfpu_fp_backend *lfpu_arch_select_backend(void)
+const struct lfpu_fp_backend *lfpu_arch_select_backend(u32 vector_bytes)
 {
-	return &lfpu_arm64_neon_backend;
+	return vector_bytes ? &lfpu_arm64_sve_backend : &lfpu_arm64_neon_backend;
 }
+
+/**
+ * lfpu_arch_check_vector_length() - arm64: 0, or a length every CPU has
+ * @bytes: the requested SVE vector length in bytes
+ *
+ * Context: any.
+ */
+int lfpu_arch_check_vector_length(u32 bytes)
+{
+	u32 vq = bytes / 16;
+
+	if (!bytes)
+		return 0;
+	if (bytes % 16 || vq < 1 || vq > 32 || !(lfpu_fpu_sve_vq_map() & BIT(vq - 1)))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * lfpu_arch_state_size() - arm64: struct user_fpsimd_state, or the SVE image
+ * @vector_bytes: 0, or the vCPU's SVE vector length
+ *
+ * Context: any.
+ */
+u32 lfpu_arch_state_size(u32 vector_bytes)
+{
+	if (!vector_bytes)
+		return sizeof(struct user_fpsimd_state);
+	return lfpu_arm64_sve_state_size(vector_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_state_size);

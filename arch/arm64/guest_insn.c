@@ -11,6 +11,9 @@
  * part of the guest state that GET_FPU returns, but no guest instruction
  * names it, so borrowing it this way is invisible.)
  *
+ * An SVE vCPU's full-width instructions (LFPU_WIDTH_VL) run on Z registers
+ * instead, inside the SVE backend's span.
+ *
  * This file is compiled with -mgeneral-regs-only like all kernel C: the
  * compiler never touches a vector register, so nothing here disturbs the
  * guest's registers between instructions.  Every stub runs inside the
@@ -124,6 +127,113 @@ static const lfpu_vec_fn lfpu_vec_binops[] = {
 	[LFPU_OP_VADDQ] = lfpu_v_addq,
 };
 
+/*
+ * SVE, for LFPU_WIDTH_VL on an SVE vCPU: the same operations on whole Z
+ * registers, at the vector length the backend set in ZCR_EL1.  Unpredicated
+ * forms only, so no guest predicate is touched; Z31 is borrowed like V31.
+ * GNU as keeps ".arch_extension sve" for the rest of the file, hence the
+ * "nosve" after each use.
+ */
+#define LFPU_SVE(insns)	".arch_extension sve\n\t" insns "\n\t.arch_extension nosve"
+
+#define LFPU_CASE_SVE_LOAD(n, unused)					\
+	case n:								\
+		asm volatile(LFPU_SVE("ldr z" #n ", [%0]") : : "r" (v) : "memory"); \
+		break;
+
+#define LFPU_CASE_SVE_STORE(n, unused)					\
+	case n:								\
+		asm volatile(LFPU_SVE("str z" #n ", [%0]") : : "r" (v) : "memory"); \
+		break;
+
+#define LFPU_CASE_SVE_BINOP(n, insn, t)				\
+	case n:								\
+		asm volatile(LFPU_SVE("str z31, [%1]\n\t"			\
+				      "ldr z31, [%0]\n\t"			\
+				      insn " z" #n "." t ", z" #n "." t ", z31." t "\n\t" \
+				      "ldr z31, [%1]")			\
+			     : : "r" (v), "r" (spill) : "memory");	\
+		break;
+
+static void lfpu_z_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_LOAD, 0)
+	}
+}
+
+static void lfpu_z_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	switch (r) {
+	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_STORE, 0)
+	}
+}
+
+#define LFPU_DEFINE_SVE_BINOP(fn, insn, t)				\
+static void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
+{									\
+	switch (r) {							\
+	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_BINOP, insn, t)		\
+	}								\
+}
+
+LFPU_DEFINE_SVE_BINOP(lfpu_z_faddps, "fadd", "s")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_fmulps, "fmul", "s")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_faddpd, "fadd", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_fmulpd, "fmul", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_fsubpd, "fsub", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_eor, "eor", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_addq, "add", "d")
+
+static const lfpu_vec_fn lfpu_sve_binops[] = {
+	[LFPU_OP_VMOV] = lfpu_z_load,
+	[LFPU_OP_VADDPS] = lfpu_z_faddps,
+	[LFPU_OP_VMULPS] = lfpu_z_fmulps,
+	[LFPU_OP_VADDPD] = lfpu_z_faddpd,
+	[LFPU_OP_VMULPD] = lfpu_z_fmulpd,
+	[LFPU_OP_VSUBPD] = lfpu_z_fsubpd,
+	[LFPU_OP_VXOR] = lfpu_z_eor,
+	[LFPU_OP_VADDQ] = lfpu_z_addq,
+};
+
+/* The largest SVE vector, 2048 bits. */
+struct lfpu_zvec {
+	u64 q[32];
+} __aligned(16);
+
+static int lfpu_exec_sve(struct lfpu_fp_insn *insn)
+{
+	struct lfpu_zvec scratch, spill;
+	unsigned int i;
+
+	if (!insn->vl_bytes || insn->vl_bytes > sizeof(scratch))
+		return -EOPNOTSUPP;
+
+	if (lfpu_fp_op_is_binop(insn->op)) {
+		lfpu_z_store(insn->vb, (struct lfpu_vec *)&scratch, NULL);
+		lfpu_sve_binops[insn->op](insn->va, (struct lfpu_vec *)&scratch,
+					  (struct lfpu_vec *)&spill);
+		return 0;
+	}
+
+	switch (insn->op) {
+	case LFPU_OP_VLD:
+		lfpu_z_load(insn->va, insn->mem, NULL);
+		return 0;
+	case LFPU_OP_VST:
+		lfpu_z_store(insn->va, insn->mem, NULL);
+		return 0;
+	case LFPU_OP_VRED:
+		lfpu_z_store(insn->vb, (struct lfpu_vec *)&scratch, NULL);
+		insn->gpr_out = 0;
+		for (i = 0; i < insn->vl_bytes / 8; i++)
+			insn->gpr_out += scratch.q[i];
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /* FPCR.RMode, bits 23:22: RN=0, RP=1, RM=2, RZ=3. */
 #define LFPU_FPCR_RMODE_SHIFT	22
 #define LFPU_FPCR_RMODE_MASK	(3UL << LFPU_FPCR_RMODE_SHIFT)
@@ -143,6 +253,8 @@ int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 	struct lfpu_vec scratch, spill;
 	u64 fpcr, fpsr;
 
+	if (insn->width == LFPU_WIDTH_VL)
+		return lfpu_exec_sve(insn);
 	if (insn->width != LFPU_WIDTH_128)
 		return -EOPNOTSUPP;
 

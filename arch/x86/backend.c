@@ -15,6 +15,7 @@
  * vCPUs created afterwards.
  */
 #include <linux/export.h>
+#include <linux/errno.h>
 #include <linux/moduleparam.h>
 #include <kunit/visibility.h>
 #include <lazyfpu/arch.h>
@@ -38,10 +39,11 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_backends);
 /**
  * lfpu_arch_select_backend() - x86-64: fpstate swap, unless unavailable
  * or force_xsave is set
+ * @vector_bytes: always 0 on x86-64 (see lfpu_arch_check_vector_length())
  *
  * Context: process context.
  */
-const struct lfpu_fp_backend *lfpu_arch_select_backend(void)
+const struct lfpu_fp_backend *lfpu_arch_select_backend(u32 vector_bytes)
 {
 #if LFPU_HAVE_KVM_FPSTATE_API
 	if (!READ_ONCE(lfpu_force_xsave))
@@ -49,3 +51,26 @@ const struct lfpu_fp_backend *lfpu_arch_select_backend(void)
 #endif
 	return &lfpu_x86_xsave_backend;
 }
+
+/**
+ * lfpu_arch_check_vector_length() - x86-64 has no vector length setting
+ * @bytes: must be 0
+ *
+ * Context: any.
+ */
+int lfpu_arch_check_vector_length(u32 bytes)
+{
+	return bytes ? -EINVAL : 0;
+}
+
+/**
+ * lfpu_arch_state_size() - x86-64: the XSAVE image size, always
+ * @vector_bytes: always 0
+ *
+ * Context: any.
+ */
+u32 lfpu_arch_state_size(u32 vector_bytes)
+{
+	return lfpu_x86_state_size;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_state_size);

@@ -29,12 +29,15 @@ struct lfpu_vcpu_fp;
  * @vector_bytes:	widest guest vector the stubs can execute (16 or 32)
  * @features:		architecture-defined feature bits (x86: the guest's
  *			XSAVE features; arm64: bit 0 set when SVE exists)
+ * @sve_vq_map:		arm64: bit (vq - 1) set for each SVE vector length
+ *			every CPU supports; 0 elsewhere
  */
 struct lfpu_host_fpu {
 	const char *name;
 	u32 state_size;
 	u32 vector_bytes;
 	u64 features;
+	u32 sve_vq_map;
 };
 
 /**
@@ -109,11 +112,28 @@ struct lfpu_fp_backend {
 
 /**
  * lfpu_arch_select_backend() - the backend a new vCPU will use
+ * @vector_bytes: the VM's vector length setting (0: the default state)
  *
  * Context: process context.  May consult module parameters, so the choice
  * is made per vCPU at creation and never changes afterwards.
  */
-const struct lfpu_fp_backend *lfpu_arch_select_backend(void);
+const struct lfpu_fp_backend *lfpu_arch_select_backend(u32 vector_bytes);
+
+/**
+ * lfpu_arch_check_vector_length() - may a VM's vCPUs use this length?
+ * @bytes: LAZYFPU_SET_VECTOR_LENGTH's argument; 0 is always valid
+ *
+ * Context: any.  Return: 0 or -EINVAL.
+ */
+int lfpu_arch_check_vector_length(u32 bytes);
+
+/**
+ * lfpu_arch_state_size() - bytes in a vCPU's state image (the uabi layout)
+ * @vector_bytes: the VM's vector length setting (0: the default state)
+ *
+ * Context: any.
+ */
+u32 lfpu_arch_state_size(u32 vector_bytes);
 
 /**
  * lfpu_arch_backends - every backend the architecture has, NULL-terminated
@@ -125,7 +145,8 @@ extern const struct lfpu_fp_backend *const lfpu_arch_backends[];
 /**
  * lfpu_arch_image_vreg() - where guest vector register @reg's low 128
  * bits live in a state image (the uabi layout), and mark them present
- * @image: a state image, lfpu_fpu_state_size() bytes
+ * @image: a state image of a vCPU with the default vector length
+ *	   (lfpu_arch_state_size(0) bytes)
  * @reg: 0..LFPU_NR_VREGS-1
  *
  * x86: the XMM slot of the XSAVE legacy area (XSTATE_BV.SSE is set, so
@@ -145,6 +166,7 @@ void *lfpu_arch_image_vreg(void *image, unsigned int reg);
  *		bounds-checked against guest memory
  * @gpr_in:	integer source (CVTIF)
  * @gpr_out:	integer result (VRED, GETCSR, CVTFI)
+ * @vl_bytes:	the vCPU's vector length setting, for LFPU_WIDTH_VL
  */
 struct lfpu_fp_insn {
 	u8 op;
@@ -152,6 +174,7 @@ struct lfpu_fp_insn {
 	u8 vb;
 	u8 width;
 	s32 imm;
+	u32 vl_bytes;
 	void *mem;
 	u64 gpr_in;
 	u64 gpr_out;

@@ -8,7 +8,7 @@
  *	label:
  *		movi	r1, 10
  *		ld	r2, [r1 + 8]
- *		vld.256	v0, [r3]
+ *		vld.256	v0, [r3]		(.vl: an SVE vCPU's whole vector)
  *		vaddpd	v0, v1
  *		bne	r1, r2, label
  *		.f64	1.5, -2.25
@@ -324,11 +324,14 @@ static void assemble_insn(struct assembler *as, char *mn, char *rest)
 		return;
 	}
 	if (dot) {
-		if (!m->vector || strcmp(dot, "256")) {
+		if (m->vector && !strcmp(dot, "256")) {
+			c = LFPU_WIDTH_256;
+		} else if (m->vector && !strcmp(dot, "vl")) {
+			c = LFPU_WIDTH_VL;
+		} else {
 			error(as, "bad suffix '.%s' on '%s'", dot, mn);
 			return;
 		}
-		c = LFPU_WIDTH_256;
 	}
 
 	/* Pad to an 8-byte boundary: instructions are aligned. */

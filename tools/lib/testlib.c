@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../include/ktap.h"
@@ -139,6 +140,22 @@ int lfpu_test_run_checking_host(struct lfpu_vcpu *vcpu, const char *what, uint64
 		if (run->io.port == 2 && n < max)
 			outs[n++] = run->io.data;
 	}
+}
+
+int lfpu_test_load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = (int)syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+int lfpu_test_unload_module(const char *name)
+{
+	return (int)syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
 int lfpu_test_pin(int cpu)

@@ -46,6 +46,10 @@ int lfpu_test_run_to_halt(struct lfpu_vcpu *vcpu, uint64_t *outs, int max);
 int lfpu_test_run_checking_host(struct lfpu_vcpu *vcpu, const char *what, uint64_t *outs,
 				int max, int *runs, int *eintr);
 
+/* finit_module(@path) / delete_module(@name); 0 or -1 with errno set. */
+int lfpu_test_load_module(const char *path);
+int lfpu_test_unload_module(const char *name);
+
 /* Pin the calling thread to @cpu. */
 int lfpu_test_pin(int cpu);
 

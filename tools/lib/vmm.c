@@ -147,6 +147,8 @@ const char *lfpu_backend_name(uint32_t backend)
 		return "x86-xsave";
 	case LAZYFPU_BACKEND_ARM64_NEON:
 		return "arm64-neon";
+	case LAZYFPU_BACKEND_ARM64_SVE:
+		return "arm64-sve";
 	default:
 		return "?";
 	}

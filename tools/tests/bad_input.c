@@ -171,7 +171,8 @@ static int malformed_programs(void)
 
 	ok &= expect_fault(".quad 0xee\n", LAZYFPU_FAULT_BAD_OPCODE, "opcode 0xee");
 	ok &= expect_fault(".quad 0x1102\n", LAZYFPU_FAULT_BAD_OPCODE, "register r17");
-	ok &= expect_fault(".quad 0x02000043\n", LAZYFPU_FAULT_BAD_OPCODE, "width 2");
+	ok &= expect_fault(".quad 0x03000043\n", LAZYFPU_FAULT_BAD_OPCODE, "width 3");
+	ok &= expect_fault("vaddpd.vl v0, v1\n", LAZYFPU_FAULT_UNSUPPORTED, "SVE width, no SVE vCPU");
 	ok &= expect_fault("setrm 4\n", LAZYFPU_FAULT_BAD_OPCODE, "rounding mode 4");
 	ok &= expect_fault("hcall r1, 99\n", LAZYFPU_FAULT_BAD_OPCODE, "hypercall 99");
 	ok &= expect_fault("jmp 0x100000\n", LAZYFPU_FAULT_BAD_JUMP, "jump past memory");

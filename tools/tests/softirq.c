@@ -70,24 +70,22 @@ static int run(const struct lfpu_test_cfg *cfg)
 int main(void)
 {
 	struct lfpu_test_cfg cfgs[8];
-	int n = lfpu_test_configs(cfgs, 8), i, fd;
+	int n = lfpu_test_configs(cfgs, 8), i;
 
 	ktap_plan(n);
-	fd = open(CLOBBER_KO, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+	if (lfpu_test_load_module(CLOBBER_KO)) {
 		ktap_diag("loading %s: %s", CLOBBER_KO, strerror(errno));
 		for (i = 0; i < n; i++)
 			ktap_result(0, cfgs[i].name);
 		return ktap_finished();
 	}
-	close(fd);
 	for (i = 0; i < n; i++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "softirq_fpu_users_%s", cfgs[i].name);
 		ktap_result(run(&cfgs[i]), name);
 	}
-	if (syscall(SYS_delete_module, "lazyfpu_clobber", O_NONBLOCK))
+	if (lfpu_test_unload_module("lazyfpu_clobber"))
 		ktap_diag("unloading lazyfpu_clobber: %s", strerror(errno));
 	return ktap_finished();
 }

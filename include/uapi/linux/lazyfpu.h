@@ -54,18 +54,27 @@
  *	from 0 to this value minus one.
  * LAZYFPU_CAP_MAX_MEMORY: the largest guest memory size, in bytes.
  * LAZYFPU_CAP_VECTOR_BYTES: the widest guest vector the guest ISA can use
- *	on this host, in bytes (16 for XMM, 32 where AVX2 allows YMM).
+ *	on this host, in bytes (16 for XMM, 32 where AVX2 allows YMM), for a
+ *	VM without a vector length set.
+ * LAZYFPU_CAP_ARM64_SVE_VQS: arm64 with SVE: bit (vq - 1) is set for each
+ *	SVE vector length vq * 16 bytes that every CPU supports; 0 elsewhere.
+ *
+ * LAZYFPU_CHECK_EXTENSION also works on a VM fd, where
+ * LAZYFPU_CAP_FPU_STATE_SIZE and LAZYFPU_CAP_VECTOR_BYTES describe the
+ * vCPUs of that VM (they depend on LAZYFPU_SET_VECTOR_LENGTH).
  */
 #define LAZYFPU_CAP_FPU_STATE_SIZE	1
 #define LAZYFPU_CAP_FP_POLICIES		2
 #define LAZYFPU_CAP_MAX_VCPUS		3
 #define LAZYFPU_CAP_MAX_MEMORY		4
 #define LAZYFPU_CAP_VECTOR_BYTES	5
+#define LAZYFPU_CAP_ARM64_SVE_VQS	6
 
 /* VM ioctls. */
 #define LAZYFPU_SET_GUEST_MEMORY	_IOW(LAZYFPUIO, 0x10, struct lazyfpu_guest_memory)
 #define LAZYFPU_SET_FP_POLICY		_IOW(LAZYFPUIO, 0x11, struct lazyfpu_fp_policy)
 #define LAZYFPU_CREATE_VCPU		_IO(LAZYFPUIO, 0x12)
+#define LAZYFPU_SET_VECTOR_LENGTH	_IOW(LAZYFPUIO, 0x13, struct lazyfpu_vector_length)
 
 /*
  * struct lazyfpu_guest_memory - give the VM its memory
@@ -112,6 +121,20 @@ struct lazyfpu_fp_policy {
 	__u32 flags;
 };
 
+/*
+ * struct lazyfpu_vector_length - the VM's vCPUs use SVE at this length
+ * @bytes:	0 (the default): FPSIMD only; else an SVE vector length in
+ *		bytes whose bit is set in LAZYFPU_CAP_ARM64_SVE_VQS
+ * @flags:	must be 0
+ *
+ * arm64 only (-EINVAL elsewhere for a non-zero length).  Allowed only
+ * before the first vCPU is created (-EBUSY after).
+ */
+struct lazyfpu_vector_length {
+	__u32 bytes;
+	__u32 flags;
+};
+
 /* vCPU ioctls. */
 #define LAZYFPU_RUN		_IO(LAZYFPUIO, 0x20)
 #define LAZYFPU_GET_REGS	_IOR(LAZYFPUIO, 0x21, struct lazyfpu_regs)
@@ -139,7 +162,8 @@ struct lazyfpu_regs {
 /*
  * struct lazyfpu_fpu - a vCPU's complete FP/SIMD state, by reference
  * @addr:	user address of the buffer
- * @size:	the buffer's size; must equal LAZYFPU_CAP_FPU_STATE_SIZE
+ * @size:	the buffer's size; must equal LAZYFPU_CAP_FPU_STATE_SIZE as
+ *		the VM fd reports it
  * @flags:	must be 0
  *
  * x86-64: the buffer is a standard-format XSAVE image, laid out as
@@ -147,6 +171,11 @@ struct lazyfpu_regs {
  * registers: XSTATE_BV within the guest's features, XCOMP_BV and the
  * reserved header bytes zero, no reserved MXCSR bit set.  PKRU and AMX
  * tile data are never part of the guest state.
+ *
+ * arm64: struct user_fpsimd_state for an FPSIMD vCPU.  For an SVE vCPU at
+ * vector length VL: Z0-Z31 (VL bytes each), P0-P15 and FFR (VL / 8 bytes
+ * each), padding to a multiple of 16, then __u32 fpsr, __u32 fpcr and 8
+ * reserved bytes (zero).
  */
 struct lazyfpu_fpu {
 	__u64 addr;
@@ -234,6 +263,7 @@ struct lazyfpu_run {
 #define LAZYFPU_BACKEND_X86_FPSTATE_SWAP	1
 #define LAZYFPU_BACKEND_X86_XSAVE		2
 #define LAZYFPU_BACKEND_ARM64_NEON		3
+#define LAZYFPU_BACKEND_ARM64_SVE		4
 
 struct lazyfpu_vcpu_stats {
 	__u32 flags;

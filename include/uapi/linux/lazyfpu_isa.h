@@ -16,10 +16,11 @@
  *   byte 1     a: destination register (r0-r15 or v0-v15)
  *   byte 2     b: first source register
  *   byte 3     c: second source register; for vector instructions, the
- *              width: 0 = 128 bits, 1 = 256 bits (x86-64 with AVX2 only)
+ *              width: 0 = 128 bits, 1 = 256 bits (x86-64 with AVX2 only),
+ *              2 = the vCPU's SVE vector length (arm64 SVE vCPUs only)
  *   bytes 4-7  imm: signed 32-bit immediate (address, offset, port, ...)
  *
- * A register field above 15, a width above 1, an unknown opcode or an
+ * A register field above 15, a width above 2, an unknown opcode or an
  * unknown hypercall number faults with LAZYFPU_FAULT_BAD_OPCODE.  Operand
  * fields an instruction does not use are ignored.  Memory operands are
  * rb + imm and must lie wholly inside guest memory; jump targets must be
@@ -83,7 +84,8 @@
  * CVTFI are 128-bit only.
  */
 #define LFPU_WIDTH_128	0
-#define LFPU_WIDTH_256	1
+#define LFPU_WIDTH_256	1	/* x86-64 with AVX2 */
+#define LFPU_WIDTH_VL	2	/* arm64 SVE vCPU: its whole vector length */
 
 /* Rounding modes for SETRM. */
 #define LFPU_RM_NEAREST	0
