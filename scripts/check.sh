@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--static-only | --no-static] [KVER-ARCH ...]: the test suite.
+# check.sh [--static-only | --no-static] [KVER-ARCH[-vqN] ...]: the test
+# suite.  A -vqN entry boots the KVER-ARCH guest again with QEMU's SVE
+# vector length limited to N quadwords (arm64).
 #
 #  1. installs missing packages (as root) or says which are missing;
 #  2. builds or reuses the test kernels of the matrix;
@@ -25,7 +27,8 @@ case "${1:-}" in
 --no-static) run_static=0; shift ;;
 esac
 matrix=("$@")
-[ ${#matrix[@]} -gt 0 ] || matrix=(6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64)
+[ ${#matrix[@]} -gt 0 ] || matrix=(6.1-x86_64 6.12-x86_64 6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4
+				    6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4)
 
 "$LFPU_ROOT/scripts/deps.sh"
 
@@ -43,15 +46,21 @@ count() {	# count NAME PASS(0/1)
 	fi
 }
 
-for cfg in "${matrix[@]}"; do
-	kver=${cfg%-*} arch=${cfg#*-}
+# "6.12-arm64-vq4" -> kver=6.12 arch=arm64 variant=vq4
+parse_cfg() {
+	IFS=- read -r kver arch variant <<<"$1"
 	check_kver "$kver"
 	check_arch "$arch"
+}
+
+for cfg in "${matrix[@]}"; do
+	parse_cfg "$cfg"
 done
 
 # Test kernels first: the slow, cached part.
 for cfg in "${matrix[@]}"; do
-	"$LFPU_ROOT/scripts/build-kernel.sh" "${cfg%-*}" "${cfg#*-}" >/dev/null
+	parse_cfg "$cfg"
+	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" >/dev/null
 done
 
 if [ "$run_static" = 1 ]; then
@@ -67,37 +76,47 @@ if [ "$run_static" = 1 ]; then
 	fi
 fi
 
+declare -A built
 for cfg in "${matrix[@]}"; do
-	kver=${cfg%-*} arch=${cfg#*-}
-	if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null; then
-		count "$kver/$arch: build: module W=1 + sparse clean, tools" 0
-		continue
+	parse_cfg "$cfg"
+	# One guest build per (version, arch), shared by its variants.
+	if [ -z "${built[$kver-$arch]:-}" ]; then
+		built[$kver-$arch]=failed
+		if "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null; then
+			built[$kver-$arch]=ok
+			[ "$run_static" = 1 ] &&
+				count "$kver/$arch: build: module W=1 + sparse clean, tools" 1
+		else
+			count "$kver/$arch: build: module W=1 + sparse clean, tools" 0
+		fi
 	fi
-	[ "$run_static" = 1 ] && count "$kver/$arch: build: module W=1 + sparse clean, tools" 1
+	[ "${built[$kver-$arch]}" = ok ] || continue
 	[ "$run_qemu" = 1 ] || continue
 
 	work=$(work_dir "$kver" "$arch")
-	log "$kver/$arch: booting QEMU"
-	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check; then
+	sfx=${variant:+-$variant}
+	name="$kver/$arch${variant:+ ($variant)}"
+	log "$name: booting QEMU"
+	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant"; then
 		verdict=1
 	else
 		verdict=0
 	fi
-	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result" 2>/dev/null ||
-		echo "0 0 0")
+	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result$sfx" \
+		2>/dev/null || echo "0 0 0")
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
-	secs=$(cat "$work/qemu-seconds" 2>/dev/null || echo "?")
-	line="$kver/$arch: $p passed, $f failed, $s skipped in ${secs}s"
+	secs=$(cat "$work/qemu-seconds$sfx" 2>/dev/null || echo "?")
+	line="$name: $p passed, $f failed, $s skipped in ${secs}s"
 	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
 		report+=("ok      $line")
 	else
 		# No success token (panic, WARN, hang, leak) is a failure of its own.
 		[ "$verdict" = 1 ] || total_fail=$((total_fail + 1))
 		report+=("FAILED  $line; no success token" )
-		echo "---- $kver/$arch: failures from $work/result ----"
-		grep -E "^ *not ok|^# " "$work/result" 2>/dev/null | head -40 || true
-		echo "---- $kver/$arch: console tail ($work/console.log) ----"
-		tail -40 "$work/console.log" 2>/dev/null || true
+		echo "---- $name: failures from $work/result$sfx ----"
+		grep -E "^ *not ok|^# " "$work/result$sfx" 2>/dev/null | head -40 || true
+		echo "---- $name: console tail ($work/console$sfx.log) ----"
+		tail -40 "$work/console$sfx.log" 2>/dev/null || true
 	fi
 done
 

@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-qemu.sh KVER ARCH MODE: boot the test guest for one (version, arch)
-# pair and wait for it to power off.  MODE is "check" or "demo".
+# run-qemu.sh KVER ARCH MODE [VARIANT]: boot the test guest for one
+# (version, arch) pair and wait for it to power off.  MODE is "check" or
+# "demo".  VARIANT "vqN" (arm64) limits QEMU's SVE vector length to N
+# quadwords (sve-max-vq=N); its console and result files get a "-vqN"
+# suffix.
 #
 # The console goes to $work/console.log (and to the terminal for demo);
 # the guest's KTAP document and verdict go to $work/result, through a
@@ -15,8 +18,17 @@
 kver=${1:?usage: run-qemu.sh KVER ARCH MODE}
 arch=${2:?usage: run-qemu.sh KVER ARCH MODE}
 mode=${3:-check}
+variant=${4:-}
 check_kver "$kver"
 check_arch "$arch"
+cpu_extra=
+case "$variant" in
+"") ;;
+vq[0-9]*) [ "$arch" = arm64 ] || die "variant $variant is for arm64"
+	  cpu_extra=",sve-max-vq=${variant#vq}" ;;
+*) die "unknown variant '$variant' (want vqN)" ;;
+esac
+sfx=${variant:+-$variant}
 
 kbuild=$(kernel_build_dir "$kver" "$arch")
 work=$(work_dir "$kver" "$arch")
@@ -30,31 +42,31 @@ x86_64)
 	cmdline="console=ttyS0 $cmdline"
 	;;
 arm64)
-	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on
+	qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on$cpu_extra"
 	      -device virtio-serial-device)
 	cmdline="console=ttyAMA0 $cmdline"
 	;;
 esac
 
-rm -f "$work/result" "$work/console.log"
+rm -f "$work/result$sfx" "$work/console$sfx.log"
 qemu+=(-smp 2 -m 768M -nodefaults -nographic -no-reboot
        -kernel "$(kernel_image "$kbuild" "$arch")"
        -initrd "$work/initramfs.cpio"
        -append "$cmdline"
-       -chardev "file,id=result,path=$work/result"
+       -chardev "file,id=result,path=$work/result$sfx"
        -device virtserialport,chardev=result)
 
 start=$SECONDS
 if [ "$mode" = demo ]; then
 	set +e
-	timeout --foreground "$timeout" "${qemu[@]}" -serial stdio | tee "$work/console.log"
+	timeout --foreground "$timeout" "${qemu[@]}" -serial stdio | tee "$work/console$sfx.log"
 	status=${PIPESTATUS[0]}
 	set -e
 else
 	status=0
-	timeout --foreground "$timeout" "${qemu[@]}" -serial "file:$work/console.log" \
+	timeout --foreground "$timeout" "${qemu[@]}" -serial "file:$work/console$sfx.log" \
 		</dev/null || status=$?
 fi
-echo "$((SECONDS - start))" >"$work/qemu-seconds"
+echo "$((SECONDS - start))" >"$work/qemu-seconds$sfx"
 [ "$status" = 124 ] && log "$kver/$arch: guest timed out after $timeout s"
-grep -qx "lazyfpu-verdict: success" "$work/result" 2>/dev/null
+grep -qx "lazyfpu-verdict: success" "$work/result$sfx" 2>/dev/null
