@@ -108,6 +108,20 @@ static int lfpu_vm_set_guest_memory(struct lfpu_vm *vm, void __user *argp)
 	return 0;
 }
 
+/* Settings that shape vCPUs may change only before the first one exists. */
+static int lfpu_vm_set_before_vcpus(struct lfpu_vm *vm, u32 *setting, u32 value)
+{
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(*setting, value);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static int lfpu_vm_set_fp_policy(struct lfpu_vm *vm, void __user *argp)
 {
 	struct lazyfpu_fp_policy p;
@@ -119,15 +133,7 @@ static int lfpu_vm_set_fp_policy(struct lfpu_vm *vm, void __user *argp)
 	if (ret)
 		return ret;
 
-	mutex_lock(&vm->lock);
-	if (vm->nr_vcpus) {
-		ret = -EBUSY;
-	} else {
-		vm->policy = p.policy;
-		ret = 0;
-	}
-	mutex_unlock(&vm->lock);
-	return ret;
+	return lfpu_vm_set_before_vcpus(vm, &vm->policy, p.policy);
 }
 
 static int lfpu_vm_set_vector_length(struct lfpu_vm *vm, void __user *argp)
@@ -143,15 +149,7 @@ static int lfpu_vm_set_vector_length(struct lfpu_vm *vm, void __user *argp)
 	if (ret)
 		return ret;
 
-	mutex_lock(&vm->lock);
-	if (vm->nr_vcpus) {
-		ret = -EBUSY;
-	} else {
-		WRITE_ONCE(vm->vector_bytes, v.bytes);
-		ret = 0;
-	}
-	mutex_unlock(&vm->lock);
-	return ret;
+	return lfpu_vm_set_before_vcpus(vm, &vm->vector_bytes, v.bytes);
 }
 
 static long lfpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
