@@ -4,9 +4,10 @@
  *
  * The shape of the FP/SIMD state (which registers exist, how large one
  * complete image is) is fixed for the lifetime of the module: it is read
- * once at load, from the architecture layer, and every later decision (the
- * size userspace is told, the size of each vCPU's state buffer) is derived
- * from this one record.  Reading it once, rather than on each use, keeps
+ * once at load, from the architecture layer, and every later decision
+ * (which vectors guests may use, which SVE lengths are offered) is derived
+ * from this one record; the size of a state image comes from the arch
+ * layer's lfpu_arch_state_size() alone.  Reading it once, rather than on each use, keeps
  * every buffer of a given module instance the same size even if a
  * userspace-visible control such as the default SVE vector length changes
  * while the module is loaded.
@@ -37,26 +38,12 @@ int __init lfpu_fpu_init(void)
 	if (ret)
 		return ret;
 
-	if (WARN_ON_ONCE(!lfpu_host_fpu.state_size))
-		return -ENODEV;
-
 	pr_info("host FP/SIMD state: %s, %u bytes, features %#llx, guest vectors up to %u bytes, SVE vector lengths %#x\n",
-		lfpu_host_fpu.name, lfpu_host_fpu.state_size,
+		lfpu_host_fpu.name, lfpu_arch_state_size(0),
 		lfpu_host_fpu.features, lfpu_host_fpu.vector_bytes,
 		lfpu_host_fpu.sve_vq_map);
 	return 0;
 }
-
-/**
- * lfpu_fpu_state_size() - bytes in one complete FP/SIMD state image
- *
- * Context: any.  Valid once lfpu_fpu_init() has succeeded.
- */
-u32 lfpu_fpu_state_size(void)
-{
-	return lfpu_host_fpu.state_size;
-}
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fpu_state_size);
 
 /**
  * lfpu_fpu_vector_bytes() - widest guest vector this host can execute

@@ -88,7 +88,6 @@ enum lfpu_fp_reason {
 };
 
 int lfpu_fpu_init(void);
-u32 lfpu_fpu_state_size(void);
 u32 lfpu_fpu_vector_bytes(void);
 u32 lfpu_fpu_sve_vq_map(void);
 

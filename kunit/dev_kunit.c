@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <uapi/linux/lazyfpu.h>
 
-#include "../fpu/fpu.h"
+#include <lazyfpu/arch.h>
 #include "../vmm/vmm.h"
 
 static void lfpu_api_version_is_stable(struct kunit *test)
@@ -40,7 +40,7 @@ static void lfpu_state_size_capability(struct kunit *test)
 
 	/* Smallest real image: arm64's 32 x 16-byte V registers + FPSR/FPCR. */
 	KUNIT_EXPECT_GE(test, size, 32L * 16 + 8);
-	KUNIT_EXPECT_EQ(test, size, (long)lfpu_fpu_state_size());
+	KUNIT_EXPECT_EQ(test, size, (long)lfpu_arch_state_size(0));
 }
 
 static void lfpu_unknown_ioctl_is_enotty(struct kunit *test)

@@ -88,7 +88,6 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 	}
 
 	host->name = "arm64 FPSIMD (struct user_fpsimd_state)";
-	host->state_size = sizeof(struct user_fpsimd_state);
 	host->features = system_supports_sve() ? LFPU_ARM64_FEATURE_SVE : 0;
 	host->vector_bytes = 16;
 	host->sve_vq_map = system_supports_sve() ? lfpu_arm64_sve_vq_map() : 0;

@@ -138,9 +138,7 @@ static int lfpu_x86_swap_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
 	u32 unused_pkru = 0;
 	int ret;
 
-	ret = lfpu_x86_validate_xstate(buf, lfpu_x86_state_size,
-				       lfpu_x86_guest_xfeatures,
-				       lfpu_x86_mxcsr_mask);
+	ret = lfpu_x86_check_guest_xstate(buf);
 	if (ret)
 		return ret;
 	return fpu_copy_uabi_to_guest_fpstate(lfpu_gfpu(fp), buf,

@@ -125,9 +125,7 @@ static int lfpu_x86_xsave_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
 {
 	int ret;
 
-	ret = lfpu_x86_validate_xstate(buf, lfpu_x86_state_size,
-				       lfpu_x86_guest_xfeatures,
-				       lfpu_x86_mxcsr_mask);
+	ret = lfpu_x86_check_guest_xstate(buf);
 	if (ret)
 		return ret;
 	memcpy(fp->arch, buf, lfpu_x86_state_size);

@@ -94,7 +94,6 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 
 	host->name = "x86 XSAVE standard format";
 	host->features = lfpu_x86_guest_xfeatures;
-	host->state_size = lfpu_x86_state_size;
 	host->vector_bytes = boot_cpu_has(X86_FEATURE_AVX2) &&
 			     (xcr0 & XFEATURE_MASK_YMM) ? 32 : 16;
 	return 0;

@@ -34,6 +34,7 @@ extern u32 lfpu_x86_xstate_offset[64];
 extern u32 lfpu_x86_xstate_size[64];
 
 void lfpu_x86_normalize_xstate(void *buf);
+int lfpu_x86_check_guest_xstate(const void *buf);
 int lfpu_x86_validate_xstate(const void *buf, u32 size, u64 allowed_xfeatures,
 			     u32 mxcsr_mask);
 void lfpu_x86_xsave(void *buf, u64 rfbm);

@@ -57,6 +57,19 @@ int lfpu_x86_validate_xstate(const void *buf, u32 size, u64 allowed_xfeatures,
 EXPORT_SYMBOL_IF_KUNIT(lfpu_x86_validate_xstate);
 
 /**
+ * lfpu_x86_check_guest_xstate() - may SET_FPU load this image for a guest?
+ * @buf: lfpu_x86_state_size bytes from userspace
+ *
+ * The one rule both backends apply, so they refuse exactly the same images.
+ * Context: any.  Return: 0 or -EINVAL.
+ */
+int lfpu_x86_check_guest_xstate(const void *buf)
+{
+	return lfpu_x86_validate_xstate(buf, lfpu_x86_state_size,
+					lfpu_x86_guest_xfeatures, lfpu_x86_mxcsr_mask);
+}
+
+/**
  * lfpu_x86_normalize_xstate() - give init-state components their values
  * @buf: an image XSAVE wrote, lfpu_x86_state_size bytes
  *

@@ -24,8 +24,6 @@ struct lfpu_vcpu_fp;
 /**
  * struct lfpu_host_fpu - the host's FP/SIMD state shape, fixed at load
  * @name:		short human-readable name of the state format, for logs
- * @state_size:		bytes in one complete FP/SIMD state image (the value of
- *			LAZYFPU_CAP_FPU_STATE_SIZE)
  * @vector_bytes:	widest guest vector the stubs can execute (16 or 32)
  * @features:		architecture-defined feature bits (x86: the guest's
  *			XSAVE features; arm64: bit 0 set when SVE exists)
@@ -34,7 +32,6 @@ struct lfpu_vcpu_fp;
  */
 struct lfpu_host_fpu {
 	const char *name;
-	u32 state_size;
 	u32 vector_bytes;
 	u64 features;
 	u32 sve_vq_map;
@@ -88,7 +85,7 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host);
  *		guarantees memory already equals the registers.  Returns the
  *		bytes saved.  Preemptible context.
  * @get_state:	copy the state, in the uabi layout, to @buf
- *		(state_size bytes).  Not claimed, vCPU mutex held.
+ *		(fp->state_size bytes).  Not claimed, vCPU mutex held.
  * @set_state:	validate @buf and replace the state, or return -EINVAL and
  *		change nothing.  Not claimed, vCPU mutex held.
  */
