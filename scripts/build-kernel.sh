@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh KVER ARCH: build (or reuse) the minimal test kernel for
-# one (version, arch) pair and print its build directory.
+# build-kernel.sh KVER ARCH [FLAVOUR]: build (or reuse) the minimal test
+# kernel for one (version, arch) pair and print its build directory.
+# FLAVOUR "san" adds the sanitizers of kconfig/san.config.
 #
 # The config is allnoconfig plus the fragments in scripts/qemu/kconfig/,
 # merged by the kernel's own merge_config.sh.  Every symbol a fragment asks
@@ -12,24 +13,24 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kver=${1:?usage: build-kernel.sh KVER ARCH}
-arch=${2:?usage: build-kernel.sh KVER ARCH}
+kver=${1:?usage: build-kernel.sh KVER ARCH [FLAVOUR]}
+arch=${2:?usage: build-kernel.sh KVER ARCH [FLAVOUR]}
+flavour=${3:-}
 check_kver "$kver"
 check_arch "$arch"
+check_flavour "$flavour"
 
-out=$(kernel_build_dir "$kver" "$arch")
+out=$(kernel_build_dir "$kver" "$arch" "$flavour")
 if [ -e "$out/.lazyfpu-built" ]; then
 	echo "$out"
 	exit 0
 fi
 
 src=$(kernel_source "$kver")
-frags=("$LFPU_ROOT/scripts/qemu/kconfig/common.config"
-       "$LFPU_ROOT/scripts/qemu/kconfig/debug.config"
-       "$LFPU_ROOT/scripts/qemu/kconfig/$arch.config")
+mapfile -t frags < <(kernel_fragments "$arch" "$flavour")
 read -r -a vars <<<"$(kmake_vars "$arch")"
 
-log "building test kernel $kver/$arch in $out (cache miss)"
+log "building test kernel $kver/$arch${flavour:+ ($flavour)} in $out (cache miss)"
 rm -rf "$out"
 mkdir -p "$out"
 start=$SECONDS
@@ -61,5 +62,5 @@ make -C "$src" O="$out" "${vars[@]}" -j"$JOBS" -s all >"$out/build.log" 2>&1 ||
 	{ tail -40 "$out/build.log" >&2; die "kernel build failed ($out/build.log)"; }
 echo "$((SECONDS - start))" >"$out/.build-seconds"
 touch "$out/.lazyfpu-built"
-log "built $kver/$arch in $((SECONDS - start)) s"
+log "built $kver/$arch${flavour:+ ($flavour)} in $((SECONDS - start)) s"
 echo "$out"

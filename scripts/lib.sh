@@ -70,28 +70,43 @@ kernel_source() {
 	echo "$dir"
 }
 
-# Cache key of a test kernel: package version, arch, every config fragment
-# and the build script itself.  A change to any of them builds a new kernel.
-kernel_key() {
-	local kver=$1 arch=$2 ver hash
-	ver=$(source_pkg_version "$kver")
-	hash=$( { echo "$ver $arch"
-		  cat "$LFPU_ROOT/scripts/qemu/kconfig/common.config" \
-		      "$LFPU_ROOT/scripts/qemu/kconfig/debug.config" \
-		      "$LFPU_ROOT/scripts/qemu/kconfig/$arch.config" \
-		      "$LFPU_ROOT/scripts/build-kernel.sh"
-		  $(target_cc "$arch") --version | head -1; } |
-		sha256sum | cut -c1-12)
-	echo "$kver-$arch-$hash"
+# Kernel flavours: "" is the test kernel; "san" adds the sanitizers
+# (KASAN, UBSAN bounds, KFENCE, lockup panics) of kconfig/san.config.
+check_flavour() {
+	case "$1" in ""|san) ;; *) die "unknown kernel flavour '$1' (want san or none)";; esac
 }
 
-kernel_build_dir() {
-	echo "$CACHE/kernels/$(kernel_key "$1" "$2")"
+# The config fragments of a test kernel, in merge order.
+kernel_fragments() {	# ARCH [FLAVOUR]
+	local k="$LFPU_ROOT/scripts/qemu/kconfig"
+	echo "$k/common.config"
+	echo "$k/debug.config"
+	echo "$k/$1.config"
+	[ -z "${2:-}" ] || echo "$k/$2.config"
+}
+
+# Cache key of a test kernel: package version, arch, flavour, every config
+# fragment and the build script itself.  A change to any of them builds a
+# new kernel.
+kernel_key() {	# KVER ARCH [FLAVOUR]
+	local kver=$1 arch=$2 flavour=${3:-} ver hash
+	ver=$(source_pkg_version "$kver")
+	hash=$( { echo "$ver $arch"
+		  mapfile -t frags < <(kernel_fragments "$arch" "$flavour")
+		  cat "${frags[@]}" "$LFPU_ROOT/scripts/build-kernel.sh"
+		  $(target_cc "$arch") --version | head -1; } |
+		sha256sum | cut -c1-12)
+	echo "$kver-$arch${flavour:+-$flavour}-$hash"
+}
+
+kernel_build_dir() {	# KVER ARCH [FLAVOUR]
+	echo "$CACHE/kernels/$(kernel_key "$1" "$2" "${3:-}")"
 }
 
 # Per-(version, arch) scratch area for module, tools and initramfs builds.
+# LAZYFPU_WORK moves it, so that two checkouts can test side by side.
 work_dir() {
-	echo "$CACHE/work/$1-$2"
+	echo "${LAZYFPU_WORK:-$CACHE/work}/$1-$2"
 }
 
 kernel_image() {

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run-qemu.sh KVER ARCH MODE [VARIANT]: boot the test guest for one
-# (version, arch) pair and wait for it to power off.  MODE is "check" or
-# "demo".  VARIANT "vqN" (arm64) limits QEMU's SVE vector length to N
+# (version, arch) pair and wait for it to power off.  MODE is "check",
+# "demo" or "run" (one program: LAZYFPU_RUN names it, LAZYFPU_ARGS holds
+# its comma-separated arguments; see scripts/qemu/init.c).  VARIANT "vqN" (arm64) limits QEMU's SVE vector length to N
 # quadwords (sve-max-vq=N); its console and result files get a "-vqN"
 # suffix.
 #
@@ -34,6 +35,9 @@ kbuild=$(kernel_build_dir "$kver" "$arch")
 work=$(work_dir "$kver" "$arch")
 timeout=${LAZYFPU_QEMU_TIMEOUT:-900}
 cmdline="panic_on_warn=1 oops=panic panic=-1 kunit.enable=1 lazyfpu.mode=$mode"
+if [ "$mode" = run ]; then
+	cmdline="$cmdline lazyfpu.run=${LAZYFPU_RUN:?LAZYFPU_RUN names the program} lazyfpu.args=${LAZYFPU_ARGS:-}"
+fi
 
 case "$arch" in
 x86_64)

@@ -18,6 +18,9 @@
  * Kernel command line:
  *   lazyfpu.mode=check   run the test suite (the default)
  *   lazyfpu.mode=demo    run /demo/run instead of /tests/ (for make demo)
+ *   lazyfpu.mode=run     run only /tests/<lazyfpu.run>, with the arguments
+ *                        in lazyfpu.args (comma-separated), no KUnit (for
+ *                        make fuzz and make stress)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -35,6 +38,7 @@
 #include <unistd.h>
 
 #define MAX_TESTS	64
+#define MAX_ARGS	32
 #define LINE_MAX_LEN	4096
 
 static FILE *result;		/* the result channel */
@@ -223,8 +227,11 @@ static void report_kunit_suite(const char *suite)
 	fclose(f);
 }
 
-/* Run one program, relaying its KTAP output; it passes on exit status 0. */
-static void run_program(const char *path, const char *name)
+/*
+ * Run one program with @argv (NULL-terminated, argv[0] included), relaying
+ * its KTAP output; it passes on exit status 0.
+ */
+static void run_program(const char *path, const char *name, char *const argv[])
 {
 	int pipefd[2], status = -1;
 	FILE *out;
@@ -241,7 +248,7 @@ static void run_program(const char *path, const char *name)
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		execl(path, path, (char *)NULL);
+		execv(path, argv);
 		printf("# exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
@@ -378,9 +385,21 @@ static int kmemleak_clean(void)
 	return lines == 0;
 }
 
+/* "a,b,c" -> argv[0..2], NULL-terminated; at most @max words. */
+static void split_args(const char *list, char **argv, int max)
+{
+	char *copy = strdup(list), *save, *word;
+	int n = 0;
+
+	for (word = strtok_r(copy, ",", &save); word && n < max;
+	     word = strtok_r(NULL, ",", &save))
+		argv[n++] = word;
+	argv[n] = NULL;
+}
+
 int main(void)
 {
-	char *programs[MAX_TESTS], *suites[MAX_TESTS];
+	char *programs[MAX_TESTS], *suites[MAX_TESTS], *args[MAX_ARGS];
 	const char *mode, *dir;
 	int nprog, nsuites, kmsg, i, have_kunit, kunit_loaded, loaded;
 
@@ -402,7 +421,13 @@ int main(void)
 
 	mode = cmdline_value("lazyfpu.mode", "check");
 	dir = strcmp(mode, "demo") ? "/tests" : "/demo";
-	nprog = list_programs(dir, programs);
+	if (!strcmp(mode, "run")) {
+		programs[0] = strdup(cmdline_value("lazyfpu.run", "none"));
+		nprog = 1;
+	} else {
+		nprog = list_programs(dir, programs);
+	}
+	split_args(cmdline_value("lazyfpu.args", ""), args + 1, MAX_ARGS - 2);
 	have_kunit = !strcmp(mode, "check") && !access("/lib/modules/lazyfpu_kunit.ko", F_OK);
 
 	console("init: lazyfpu test guest, mode %s, %d program(s) in %s\n", mode, nprog, dir);
@@ -429,7 +454,10 @@ int main(void)
 		char path[600];
 
 		snprintf(path, sizeof(path), "%s/%s", dir, programs[i]);
-		run_program(path, programs[i]);
+		args[0] = path;
+		if (strcmp(mode, "run"))
+			args[1] = NULL;
+		run_program(path, programs[i], args);
 	}
 
 	top_result((!have_kunit || !unload_module("lazyfpu_kunit")) &&
