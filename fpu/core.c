@@ -450,11 +450,12 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_get_state);
 /**
  * lfpu_fp_set_state() - replace the vCPU's FP state from the uabi layout
  * @fp: the vCPU's FP state
- * @buf: fp->state_size bytes, validated by the backend
+ * @buf: fp->state_size bytes, validated by the backend, which may rewrite
+ *	 them (into its canonical form)
  *
  * Context: as lfpu_fp_get_state().  On -EINVAL nothing changed.
  */
-int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	int ret;
 

@@ -111,7 +111,7 @@ void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state);
 
 int lfpu_fp_get_state(struct lfpu_vcpu_fp *fp, void *buf);
-int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, const void *buf);
+int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, void *buf);
 void lfpu_fp_read_stats(struct lfpu_vcpu_fp *fp, struct lazyfpu_vcpu_stats *out);
 
 /* Global counters (fpu/stats.c), shown in debugfs. */

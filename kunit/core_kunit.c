@@ -83,7 +83,7 @@ static int fake_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 	return 0;
 }
 
-static int fake_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+static int fake_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	return 0;
 }

@@ -13,6 +13,14 @@
 #define LFPU_ARM64_FPSR_VALID	0xf800009fU
 /* FPCR bits that exist: AHP DN FZ RMode Stride FZ16 Len, IDE, IXE..IOE, NEP AH FIZ. */
 #define LFPU_ARM64_FPCR_VALID	0x07ff9f07U
+/*
+ * FPCR trap enables: IDE (15), IXE UFE OFE DZE IOE (12:8).  On a core that
+ * implements FP exception trapping, a trapped exception taken from a guest
+ * FP instruction at EL1 is unhandled there, which is a kernel panic.  No
+ * guest state may set one (SET_FPU refuses it), and no guest instruction
+ * writes them.
+ */
+#define LFPU_ARM64_FPCR_TRAP_ENABLES	0x00009f00U
 
 void lfpu_arm64_fpsimd_save(struct user_fpsimd_state *state);
 void lfpu_arm64_fpsimd_load(const struct user_fpsimd_state *state);

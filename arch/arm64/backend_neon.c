@@ -105,19 +105,24 @@ static u32 lfpu_neon_release(struct lfpu_vcpu_fp *fp, bool save)
  * @fpsr: status
  * @fpcr: control
  *
- * Context: any.  Return: 0, or -EINVAL for a reserved bit.
+ * Context: any.  Return: 0, or -EINVAL for a reserved bit or an FP
+ * exception trap enable (LFPU_ARM64_FPCR_TRAP_ENABLES).
  */
 int lfpu_arm64_validate_csr(u32 fpsr, u32 fpcr)
 {
-	return fpsr & ~LFPU_ARM64_FPSR_VALID || fpcr & ~LFPU_ARM64_FPCR_VALID ? -EINVAL : 0;
+	if (fpsr & ~LFPU_ARM64_FPSR_VALID || fpcr & ~LFPU_ARM64_FPCR_VALID)
+		return -EINVAL;
+	return fpcr & LFPU_ARM64_FPCR_TRAP_ENABLES ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(lfpu_arm64_validate_csr);
 
 /**
  * lfpu_arm64_validate_fpsimd() - may this state be loaded for a guest?
  * @state: V0-V31, FPSR, FPCR
  *
  * Context: any.  Return: 0, or -EINVAL if FPSR or FPCR sets a reserved
- * bit or the padding after FPCR is not zero.
+ * bit, FPCR enables an exception trap, or the padding after FPCR is not
+ * zero.
  */
 int lfpu_arm64_validate_fpsimd(const struct user_fpsimd_state *state)
 {
@@ -135,7 +140,7 @@ static int lfpu_neon_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 	return 0;
 }
 
-static int lfpu_neon_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+static int lfpu_neon_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	int ret = lfpu_arm64_validate_fpsimd(buf);
 

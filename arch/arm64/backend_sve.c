@@ -125,7 +125,7 @@ static int lfpu_sve_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 	return 0;
 }
 
-static int lfpu_sve_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+static int lfpu_sve_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	const struct lfpu_arm64_sve_csr *csr;
 	struct lfpu_sve *sve = lfpu_sve(fp);

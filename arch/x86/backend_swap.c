@@ -27,6 +27,8 @@
 #include <linux/slab.h>
 #include <linux/thread_info.h>
 #include <asm/fpu/api.h>
+#include <asm/page.h>
+#include <asm/fpu/types.h>
 #include <lazyfpu/arch.h>
 #include <uapi/linux/lazyfpu.h>
 
@@ -125,22 +127,42 @@ static u32 lfpu_x86_swap_release(struct lfpu_vcpu_fp *fp, bool save)
 	return save && live ? gfpu->fpstate->size : 0;
 }
 
+/*
+ * The kernel's uabi copy reports MXCSR's init value whenever XSTATE_BV has
+ * neither SSE nor AVX, but XSAVES stores the real MXCSR whenever either is
+ * requested (and set_state below makes sure the kernel stored ours), so
+ * MXCSR is taken from the guest fpstate itself.  The legacy area is at the
+ * start of every XSAVE format, compacted or not.
+ */
 static int lfpu_x86_swap_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
+	struct fpu_guest *gfpu = lfpu_gfpu(fp);
+
 	memset(buf, 0, lfpu_x86_state_size);
-	fpu_copy_guest_fpstate_to_uabi(lfpu_gfpu(fp), buf, lfpu_x86_state_size,
+	fpu_copy_guest_fpstate_to_uabi(gfpu, buf, lfpu_x86_state_size,
 				       lfpu_x86_guest_xfeatures, 0);
+	((struct fxregs_state *)buf)->mxcsr = gfpu->fpstate->regs.fxsave.mxcsr;
+	lfpu_x86_canonicalize_xstate(buf);
 	return 0;
 }
 
-static int lfpu_x86_swap_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+/*
+ * The kernel's uabi copy keeps the old MXCSR when XSTATE_BV has none of
+ * x87, SSE and AVX, where XRSTOR (the XSAVE backend) loads the image's.
+ * Marking SSE present, with the XMM registers the canonical image already
+ * zeroed, makes the kernel take the image's MXCSR too.
+ */
+static int lfpu_x86_swap_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
+	struct xstate_header *hdr = buf + LFPU_XSAVE_HDR_OFFSET;
 	u32 unused_pkru = 0;
 	int ret;
 
 	ret = lfpu_x86_check_guest_xstate(buf);
 	if (ret)
 		return ret;
+	lfpu_x86_canonicalize_xstate(buf);
+	hdr->xfeatures |= XFEATURE_MASK_SSE;
 	return fpu_copy_uabi_to_guest_fpstate(lfpu_gfpu(fp), buf,
 					      lfpu_x86_guest_xfeatures,
 					      &unused_pkru);

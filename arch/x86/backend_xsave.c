@@ -112,22 +112,23 @@ static u32 lfpu_x86_xsave_release(struct lfpu_vcpu_fp *fp, bool save)
 
 /*
  * XSAVE leaves components in their init state unwritten (their XSTATE_BV
- * bit clear), so copy out a normalised image: zeroes there.
+ * bit clear), so copy out the canonical image (lfpu_x86_canonicalize_xstate()).
  */
 static int lfpu_x86_xsave_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	memcpy(buf, fp->arch, lfpu_x86_state_size);
-	lfpu_x86_normalize_xstate(buf);
+	lfpu_x86_canonicalize_xstate(buf);
 	return 0;
 }
 
-static int lfpu_x86_xsave_set_state(struct lfpu_vcpu_fp *fp, const void *buf)
+static int lfpu_x86_xsave_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
 	int ret;
 
 	ret = lfpu_x86_check_guest_xstate(buf);
 	if (ret)
 		return ret;
+	lfpu_x86_canonicalize_xstate(buf);
 	memcpy(fp->arch, buf, lfpu_x86_state_size);
 	return 0;
 }

@@ -87,7 +87,8 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host);
  * @get_state:	copy the state, in the uabi layout, to @buf
  *		(fp->state_size bytes).  Not claimed, vCPU mutex held.
  * @set_state:	validate @buf and replace the state, or return -EINVAL and
- *		change nothing.  Not claimed, vCPU mutex held.
+ *		change nothing.  @buf is the caller's scratch copy: the
+ *		backend may rewrite it.  Not claimed, vCPU mutex held.
  */
 struct lfpu_fp_backend {
 	const char *name;
@@ -104,7 +105,7 @@ struct lfpu_fp_backend {
 	void (*window_close)(struct lfpu_vcpu_fp *fp);
 	u32 (*release)(struct lfpu_vcpu_fp *fp, bool save);
 	int (*get_state)(struct lfpu_vcpu_fp *fp, void *buf);
-	int (*set_state)(struct lfpu_vcpu_fp *fp, const void *buf);
+	int (*set_state)(struct lfpu_vcpu_fp *fp, void *buf);
 };
 
 /**
