@@ -44,6 +44,96 @@ static void lfpu_decode(u64 raw, struct lfpu_insn *in)
 	in->imm = (s32)(raw >> 32);
 }
 
+/*
+ * What each operand field of an instruction holds.  A field an instruction
+ * does not use (NONE) is ignored, whatever its value, as
+ * Documentation/guest-isa.rst promises; a field it uses is checked before
+ * anything indexes with it.
+ */
+enum lfpu_operand {
+	LFPU_OPND_NONE,
+	LFPU_OPND_GPR,		/* r0-r15 */
+	LFPU_OPND_VREG,		/* v0-v15 */
+	LFPU_OPND_WIDTH,	/* LFPU_WIDTH_128, _256 or _VL */
+	LFPU_OPND_WIDTH_128,	/* LFPU_WIDTH_128 only */
+};
+
+struct lfpu_insn_form {
+	bool defined;
+	u8 a, b, c;	/* enum lfpu_operand */
+};
+
+#define LFPU_FORM(op_, a_, b_, c_)					\
+	[LFPU_OP_##op_] = { true, LFPU_OPND_##a_, LFPU_OPND_##b_, LFPU_OPND_##c_ }
+
+static const struct lfpu_insn_form lfpu_insn_forms[256] = {
+	LFPU_FORM(NOP, NONE, NONE, NONE),
+	LFPU_FORM(HLT, NONE, NONE, NONE),
+	LFPU_FORM(MOVI, GPR, NONE, NONE),
+	LFPU_FORM(MOVHI, GPR, NONE, NONE),
+	LFPU_FORM(MOV, GPR, GPR, NONE),
+	LFPU_FORM(ADD, GPR, GPR, GPR),
+	LFPU_FORM(SUB, GPR, GPR, GPR),
+	LFPU_FORM(MUL, GPR, GPR, GPR),
+	LFPU_FORM(AND, GPR, GPR, GPR),
+	LFPU_FORM(OR, GPR, GPR, GPR),
+	LFPU_FORM(XOR, GPR, GPR, GPR),
+	LFPU_FORM(SHL, GPR, GPR, NONE),
+	LFPU_FORM(SHR, GPR, GPR, NONE),
+	LFPU_FORM(ADDI, GPR, GPR, NONE),
+	LFPU_FORM(LD, GPR, GPR, NONE),
+	LFPU_FORM(ST, GPR, GPR, NONE),
+	LFPU_FORM(JMP, NONE, NONE, NONE),
+	LFPU_FORM(BEQ, GPR, GPR, NONE),
+	LFPU_FORM(BNE, GPR, GPR, NONE),
+	LFPU_FORM(BLT, GPR, GPR, NONE),
+	LFPU_FORM(LOOP, GPR, NONE, NONE),
+	LFPU_FORM(OUT, GPR, NONE, NONE),
+	LFPU_FORM(IN, GPR, NONE, NONE),
+	LFPU_FORM(HCALL, GPR, NONE, NONE),
+	LFPU_FORM(YIELD, NONE, NONE, NONE),
+	LFPU_FORM(VLD, VREG, GPR, WIDTH),
+	LFPU_FORM(VST, VREG, GPR, WIDTH),
+	LFPU_FORM(VMOV, VREG, VREG, WIDTH),
+	LFPU_FORM(VADDPS, VREG, VREG, WIDTH),
+	LFPU_FORM(VMULPS, VREG, VREG, WIDTH),
+	LFPU_FORM(VADDPD, VREG, VREG, WIDTH),
+	LFPU_FORM(VMULPD, VREG, VREG, WIDTH),
+	LFPU_FORM(VSUBPD, VREG, VREG, WIDTH),
+	LFPU_FORM(VXOR, VREG, VREG, WIDTH),
+	LFPU_FORM(VADDQ, VREG, VREG, WIDTH),
+	LFPU_FORM(VRED, GPR, VREG, WIDTH),
+	LFPU_FORM(SETRM, NONE, NONE, NONE),
+	LFPU_FORM(GETCSR, GPR, NONE, NONE),
+	LFPU_FORM(CVTIF, VREG, GPR, WIDTH_128),
+	LFPU_FORM(CVTFI, GPR, VREG, WIDTH_128),
+};
+
+static bool lfpu_operand_ok(u8 kind, u8 value)
+{
+	switch (kind) {
+	case LFPU_OPND_GPR:
+		return value < LAZYFPU_NR_GPRS;
+	case LFPU_OPND_VREG:
+		return value < LFPU_NR_VREGS;
+	case LFPU_OPND_WIDTH:
+		return value <= LFPU_WIDTH_VL;
+	case LFPU_OPND_WIDTH_128:
+		return value == LFPU_WIDTH_128;
+	default:
+		return true;
+	}
+}
+
+/* A defined opcode whose used operand fields are all in range. */
+static bool lfpu_insn_well_formed(const struct lfpu_insn *in)
+{
+	const struct lfpu_insn_form *form = &lfpu_insn_forms[in->op];
+
+	return form->defined && lfpu_operand_ok(form->a, in->a) &&
+	       lfpu_operand_ok(form->b, in->b) && lfpu_operand_ok(form->c, in->c);
+}
+
 /**
  * lfpu_fp_op_writes_state() - does an FP opcode change the FP state?
  * @op: an FP opcode (LFPU_OP_*)
@@ -128,20 +218,18 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	u64 addr = 0;
 	int ret;
 
-	/* c is the width of vector operations and must be 0 for scalar ones. */
-	if (in->c > LFPU_WIDTH_VL ||
-	    (in->c && (in->op == LFPU_OP_SETRM || in->op == LFPU_OP_GETCSR ||
-		       in->op == LFPU_OP_CVTIF || in->op == LFPU_OP_CVTFI)))
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	/* c, the width, is a used field only of vector operations. */
+	if (lfpu_insn_forms[in->op].c != LFPU_OPND_WIDTH)
+		fi.width = LFPU_WIDTH_128;
 	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
 	/* 256 bits needs AVX2; the SVE width needs an SVE vCPU. */
-	if (in->c == LFPU_WIDTH_VL) {
+	if (fi.width == LFPU_WIDTH_VL) {
 		bytes = vcpu->fp.vector_bytes;
 		if (!bytes)
 			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	} else {
-		bytes = in->c == LFPU_WIDTH_256 ? 32 : 16;
+		bytes = fi.width == LFPU_WIDTH_256 ? 32 : 16;
 		if (bytes > lfpu_fpu_vector_bytes())
 			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	}
@@ -152,7 +240,8 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 		if (!fi.mem)
 			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_MEMORY, addr);
 	}
-	fi.gpr_in = vcpu->gpr[in->b];
+	if (in->op == LFPU_OP_CVTIF)
+		fi.gpr_in = vcpu->gpr[in->b];
 
 	lfpu_fp_insn_begin(&vcpu->fp);
 	ret = lfpu_arch_exec_fp(&fi);
@@ -176,8 +265,7 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	void *mem;
 	u64 addr;
 
-	if (in->a >= LAZYFPU_NR_GPRS || in->b >= LAZYFPU_NR_GPRS ||
-	    (!lfpu_is_fp_op(in->op) && in->c >= LAZYFPU_NR_GPRS))
+	if (!lfpu_insn_well_formed(in))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
 
 	if (lfpu_is_fp_op(in->op))

@@ -20,9 +20,11 @@
  *              2 = the vCPU's SVE vector length (arm64 SVE vCPUs only)
  *   bytes 4-7  imm: signed 32-bit immediate (address, offset, port, ...)
  *
- * A register field above 15, a width above 2, an unknown opcode or an
- * unknown hypercall number faults with LAZYFPU_FAULT_BAD_OPCODE.  Operand
- * fields an instruction does not use are ignored.  Memory operands are
+ * An unknown opcode, an operand field the instruction uses holding a
+ * register above 15 or a width above 2 (or, for CVTIF and CVTFI, any
+ * width but 128 bits), or an unknown hypercall number faults with
+ * LAZYFPU_FAULT_BAD_OPCODE.  Operand fields an instruction does not use
+ * are ignored, whatever they hold.  Memory operands are
  * rb + imm and must lie wholly inside guest memory; jump targets must be
  * 8-byte aligned and inside guest memory.
  */
