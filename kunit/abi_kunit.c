@@ -12,25 +12,28 @@
 
 #include "../vmm/vmm.h"
 
+/* Any VM's limit: the check compares against the limit it is given. */
+#define LFPU_TEST_MAX_MEMORY	(8ULL << 20)
+
 static void lfpu_abi_guest_memory(struct kunit *test)
 {
 	struct lazyfpu_guest_memory m = { .size = PAGE_SIZE };
 
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), 0);
-	m.size = LFPU_MAX_MEMORY;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), 0);
-	m.size = LFPU_MAX_MEMORY + PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), 0);
+	m.size = LFPU_TEST_MAX_MEMORY;
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), 0);
+	m.size = LFPU_TEST_MAX_MEMORY + PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), -EINVAL);
 	m.size = 0;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), -EINVAL);
 	m.size = PAGE_SIZE + 8;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), -EINVAL);
 	m.size = PAGE_SIZE;
 	m.flags = 1;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), -EINVAL);
 	m.flags = 0;
 	m.pad = 1;
-	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfpu_abi_check_guest_memory(&m, LFPU_TEST_MAX_MEMORY), -EINVAL);
 }
 
 static void lfpu_abi_fp_policy(struct kunit *test)

@@ -23,7 +23,8 @@
 /**
  * lfpu_check_extension() - LAZYFPU_CHECK_EXTENSION
  * @vm: NULL on the system fd; on a VM fd, the VM, whose vector length
- *	setting decides the state size and vector width
+ *	setting decides the state size and vector width, and whose limits
+ *	were fixed when it was created
  * @cap: LAZYFPU_CAP_*
  *
  * Context: process context.  Return: 0 for an absent capability.
@@ -39,9 +40,11 @@ long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap)
 		return BIT(LAZYFPU_FP_POLICY_LAZY) | BIT(LAZYFPU_FP_POLICY_PER_RUN) |
 		       BIT(LAZYFPU_FP_POLICY_EAGER);
 	case LAZYFPU_CAP_MAX_VCPUS:
-		return LFPU_MAX_VCPUS;
+		return vm ? vm->max_vcpus : lfpu_limit_max_vcpus();
 	case LAZYFPU_CAP_MAX_MEMORY:
-		return LFPU_MAX_MEMORY;
+		return vm ? vm->max_memory : lfpu_limit_max_memory();
+	case LAZYFPU_CAP_MAX_VMS:
+		return lfpu_limit_max_vms();
 	case LAZYFPU_CAP_VECTOR_BYTES:
 		return vector_bytes ? vector_bytes : lfpu_fpu_vector_bytes();
 	case LAZYFPU_CAP_ARM64_SVE_VQS:

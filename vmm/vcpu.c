@@ -6,12 +6,12 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/refcount.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
 #include "vmm.h"
@@ -158,14 +158,35 @@ static long lfpu_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	}
 }
 
-/* mmap of the vCPU fd: the struct lazyfpu_run page, at offset 0. */
+/* The run page for a mapping of the vCPU fd; anything past it is SIGBUS. */
+static vm_fault_t lfpu_vcpu_fault(struct vm_fault *vmf)
+{
+	struct lfpu_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct lfpu_vcpu_vm_ops = {
+	.fault = lfpu_vcpu_fault,
+};
+
+/* mmap of the vCPU fd: the struct lazyfpu_run page, at offset 0 only. */
 static int lfpu_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lfpu_vcpu *vcpu = file->private_data;
 
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
-	return remap_vmalloc_range(vma, vcpu->run, vma->vm_pgoff);
+	if (vma->vm_pgoff || vma_pages(vma) > 1)
+		return -EINVAL;
+	vma->vm_ops = &lfpu_vcpu_vm_ops;
+	return 0;
 }
 
 static int lfpu_vcpu_release(struct inode *inode, struct file *file)
@@ -194,7 +215,7 @@ static const struct file_operations lfpu_vcpu_fops = {
 void lfpu_vcpu_free(struct lfpu_vcpu *vcpu)
 {
 	lfpu_fp_vcpu_destroy(&vcpu->fp);
-	vfree(vcpu->run);
+	free_page((unsigned long)vcpu->run);
 	mutex_destroy(&vcpu->mutex);
 	kfree(vcpu);
 }
@@ -202,7 +223,7 @@ void lfpu_vcpu_free(struct lfpu_vcpu *vcpu)
 /**
  * lfpu_vcpu_create_fd() - LAZYFPU_CREATE_VCPU
  * @vm: the VM
- * @id: 0..LAZYFPU_CAP_MAX_VCPUS-1, unique in the VM
+ * @id: 0..LAZYFPU_CAP_MAX_VCPUS-1 (the VM's max_vcpus), unique in the VM
  *
  * Context: process context.  Return: the vCPU fd, or -EINVAL (bad id),
  * -EEXIST (id taken), -ENOMEM, -EMFILE.
@@ -212,13 +233,13 @@ int lfpu_vcpu_create_fd(struct lfpu_vm *vm, unsigned long id)
 	struct lfpu_vcpu *vcpu;
 	int ret;
 
-	if (id >= LFPU_MAX_VCPUS)
+	if (id >= vm->max_vcpus)
 		return -EINVAL;
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return -ENOMEM;
-	vcpu->run = vmalloc_user(PAGE_SIZE);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run) {
 		kfree(vcpu);
 		return -ENOMEM;
@@ -256,7 +277,7 @@ int lfpu_vcpu_create_fd(struct lfpu_vm *vm, unsigned long id)
 
 fail_unlock:
 	mutex_unlock(&vm->lock);
-	vfree(vcpu->run);
+	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 	return ret;
 }

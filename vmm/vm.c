@@ -2,10 +2,13 @@
 /*
  * VMs: the VM fd, its guest memory and its ioctls.
  *
- * Guest memory belongs to the VM: vmalloc_user() memory, zeroed, that the
- * VMM maps with mmap() of the VM fd.  The guest engine reads and writes it
- * directly, from inside FP windows that may not sleep or fault, which is
- * why it is kernel memory rather than pinned user pages.
+ * Guest memory belongs to the VM: vmalloc memory, zeroed and charged to
+ * the creating process's memory cgroup, that the VMM maps with mmap() of
+ * the VM fd.  The guest engine reads and writes it directly, from inside
+ * FP windows that may not sleep or fault, which is why it is kernel memory
+ * rather than pinned user pages.  Mappings are filled page by page by a
+ * fault handler, so madvise(MADV_DONTNEED) only drops page table entries:
+ * the next touch maps the same page again.
  */
 #include <linux/export.h>
 #include <linux/anon_inodes.h>
@@ -34,6 +37,7 @@ static void lfpu_vm_free(struct kref *refs)
 		if (vm->vcpus[i])
 			lfpu_vcpu_free(vm->vcpus[i]);
 	vfree(vm->mem);
+	lfpu_limit_vm_put(vm->mm);
 	mmdrop(vm->mm);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
@@ -53,14 +57,15 @@ void lfpu_vm_put(struct lfpu_vm *vm)
 /**
  * lfpu_abi_check_guest_memory() - validate LAZYFPU_SET_GUEST_MEMORY
  * @m: the ioctl argument
+ * @max_memory: the VM's limit (LAZYFPU_CAP_MAX_MEMORY on its fd)
  *
  * Context: any.  Return: 0 or -EINVAL.
  */
-int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m)
+int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m, u64 max_memory)
 {
 	if (m->flags || m->pad)
 		return -EINVAL;
-	if (!m->size || m->size > LFPU_MAX_MEMORY || !PAGE_ALIGNED(m->size))
+	if (!m->size || m->size > max_memory || !PAGE_ALIGNED(m->size))
 		return -EINVAL;
 	return 0;
 }
@@ -88,11 +93,16 @@ static int lfpu_vm_set_guest_memory(struct lfpu_vm *vm, void __user *argp)
 
 	if (copy_from_user(&m, argp, sizeof(m)))
 		return -EFAULT;
-	ret = lfpu_abi_check_guest_memory(&m);
+	ret = lfpu_abi_check_guest_memory(&m, vm->max_memory);
 	if (ret)
 		return ret;
 
-	mem = vmalloc_user(m.size);
+	/*
+	 * Charged, and allowed to fail rather than invoke the OOM killer or
+	 * warn: a user over its memory cgroup's limit gets -ENOMEM.
+	 */
+	mem = __vmalloc(m.size, GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
+			__GFP_NOWARN);
 	if (!mem)
 		return -ENOMEM;
 
@@ -177,23 +187,49 @@ static long lfpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 }
 
 /*
- * mmap of the VM fd maps guest memory.  The mapping holds a reference on
- * the file, hence on the VM, so the memory outlives every mapping.
+ * A page of guest memory for a mapping of the VM fd.  The mapping exists
+ * only once the memory is set (lfpu_vm_mmap()), and the memory never
+ * changes after that.  A mapping stretched past the memory by mremap()
+ * gets SIGBUS there, like a file mapping past the end of its file.
+ */
+static vm_fault_t lfpu_vm_fault(struct vm_fault *vmf)
+{
+	struct lfpu_vm *vm = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= vm->mem_size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = vmalloc_to_page(vm->mem + (vmf->pgoff << PAGE_SHIFT));
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct lfpu_vm_vm_ops = {
+	.fault = lfpu_vm_fault,
+};
+
+/*
+ * mmap of the VM fd maps guest memory, which must already be set and
+ * cover the whole mapping (-EINVAL).  The mapping holds a reference on the
+ * file, hence on the VM, so the memory outlives every mapping.
  */
 static int lfpu_vm_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lfpu_vm *vm = file->private_data;
-	int ret;
+	unsigned long pages;
+	int ret = 0;
 
 	if (vm->mm != current->mm)
 		return -EIO;
 
 	mutex_lock(&vm->lock);
-	if (!vm->mem)
+	pages = vm->mem_size >> PAGE_SHIFT;
+	if (!vm->mem || vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		ret = -EINVAL;
-	else
-		ret = remap_vmalloc_range(vma, vm->mem, vma->vm_pgoff);
 	mutex_unlock(&vm->lock);
+	if (!ret)
+		vma->vm_ops = &lfpu_vm_vm_ops;
 	return ret;
 }
 
@@ -217,7 +253,7 @@ static const struct file_operations lfpu_vm_fops = {
  * @arg: must be 0
  *
  * Context: process context.  Return: the VM fd, or -EINVAL, -ENOMEM,
- * -EMFILE.
+ * -EMFILE, -ENOSPC (the process has max_vms_per_process VMs).
  */
 int lfpu_create_vm(unsigned long arg)
 {
@@ -230,6 +266,12 @@ int lfpu_create_vm(unsigned long arg)
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
+	fd = lfpu_limit_vm_get(current->mm);
+	if (fd) {
+		kfree(vm);
+		return fd;
+	}
+	lfpu_limits_for_new_vm(vm);
 	kref_init(&vm->refs);
 	mutex_init(&vm->lock);
 	vm->id = atomic_inc_return(&lfpu_next_vm_id);

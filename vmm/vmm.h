@@ -22,8 +22,8 @@
 
 #include "../fpu/fpu.h"
 
+/* The most vCPUs a VM can have; max_vcpus_per_vm (limits.c) may lower it. */
 #define LFPU_MAX_VCPUS		64
-#define LFPU_MAX_MEMORY		(64ULL << 20)
 /* Guest instructions between preemption points. */
 #define LFPU_RUN_BUDGET		4096
 
@@ -34,11 +34,15 @@ struct lfpu_vcpu;
  * @refs:	VM fd, vCPU fds; the last put frees the VM and its vCPUs
  * @mm:		the creating process's mm: only it may use the fds (-EIO)
  * @id:		unique while loaded, for tracing
+ * @max_vcpus:	vCPU ids run from 0 to this - 1 (limits.c, fixed at creation)
+ * @max_memory:	the largest guest memory this VM may get (likewise)
  * @lock:	protects everything below
  * @policy:	LAZYFPU_FP_POLICY_* for vCPUs created from now on
  * @vector_bytes: LAZYFPU_SET_VECTOR_LENGTH, for vCPUs created from now on
- * @mem:	guest memory (vmalloc_user()), or NULL until set; never
- *		changes once a vCPU exists, so vCPUs read it without @lock
+ * @mem:	guest memory (vmalloc, charged to the creator's memory
+ *		cgroup), or NULL until set; set once, so vCPUs (which exist
+ *		only after it is final) and page faults of its mappings
+ *		(which exist only after it is set) read it without @lock
  * @mem_size:	its size in bytes
  * @vcpus:	by id
  * @nr_vcpus:	how many exist
@@ -47,6 +51,8 @@ struct lfpu_vm {
 	struct kref refs;
 	struct mm_struct *mm;
 	u32 id;
+	u32 max_vcpus;
+	u64 max_memory;
 	struct mutex lock;	/* see the kernel-doc above */
 	u32 policy;
 	u32 vector_bytes;
@@ -69,7 +75,7 @@ struct lfpu_vcpu_stats {
  * @id:		0..LFPU_MAX_VCPUS-1
  * @mutex:	held across RUN and register/FP access; RUN only tries it
  *		(-EBUSY), the others wait killably (-EINTR)
- * @run:	the shared struct lazyfpu_run page (vmalloc_user())
+ * @run:	the shared struct lazyfpu_run page (one page, charged)
  * @gpr:	integer registers, under @mutex
  * @pc:		under @mutex
  * @pending_in:	register an IN exit will fill on the next RUN, or -1
@@ -96,10 +102,18 @@ void lfpu_dev_exit(void);
 long lfpu_system_ioctl(unsigned int cmd, unsigned long arg);
 long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap);
 
+/* limits.c */
+int lfpu_limit_vm_get(struct mm_struct *mm);
+void lfpu_limit_vm_put(struct mm_struct *mm);
+void lfpu_limits_for_new_vm(struct lfpu_vm *vm);
+u32 lfpu_limit_max_vms(void);
+u32 lfpu_limit_max_vcpus(void);
+u64 lfpu_limit_max_memory(void);
+
 /* vm.c */
 int lfpu_create_vm(unsigned long arg);
 void lfpu_vm_put(struct lfpu_vm *vm);
-int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m);
+int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m, u64 max_memory);
 int lfpu_abi_check_fp_policy(const struct lazyfpu_fp_policy *p);
 
 /* vcpu.c */

@@ -51,13 +51,17 @@
  * LAZYFPU_CAP_FP_POLICIES: bit mask of the supported LAZYFPU_FP_POLICY_*
  *	values (1 << policy).
  * LAZYFPU_CAP_MAX_VCPUS: the number of vCPUs a VM may have; vCPU ids run
- *	from 0 to this value minus one.
- * LAZYFPU_CAP_MAX_MEMORY: the largest guest memory size, in bytes.
+ *	from 0 to this value minus one.  On the system fd: for VMs created
+ *	now; on a VM fd: that VM's, fixed when it was created.
+ * LAZYFPU_CAP_MAX_MEMORY: the largest guest memory size, in bytes (system
+ *	fd and VM fd as for LAZYFPU_CAP_MAX_VCPUS).
  * LAZYFPU_CAP_VECTOR_BYTES: the widest guest vector the guest ISA can use
  *	on this host, in bytes (16 for XMM, 32 where AVX2 allows YMM), for a
  *	VM without a vector length set.
  * LAZYFPU_CAP_ARM64_SVE_VQS: arm64 with SVE: bit (vq - 1) is set for each
  *	SVE vector length vq * 16 bytes that every CPU supports; 0 elsewhere.
+ * LAZYFPU_CAP_MAX_VMS: the number of VMs one process may have alive at
+ *	once; LAZYFPU_CREATE_VM beyond it fails with -ENOSPC.
  *
  * LAZYFPU_CHECK_EXTENSION also works on a VM fd, where
  * LAZYFPU_CAP_FPU_STATE_SIZE and LAZYFPU_CAP_VECTOR_BYTES describe the
@@ -69,6 +73,7 @@
 #define LAZYFPU_CAP_MAX_MEMORY		4
 #define LAZYFPU_CAP_VECTOR_BYTES	5
 #define LAZYFPU_CAP_ARM64_SVE_VQS	6
+#define LAZYFPU_CAP_MAX_VMS		7
 
 /* VM ioctls. */
 #define LAZYFPU_SET_GUEST_MEMORY	_IOW(LAZYFPUIO, 0x10, struct lazyfpu_guest_memory)
