@@ -60,8 +60,8 @@
  *  save	The guest state goes back to memory: at release, and only if
  *		dirty (lazy) or always (per-run, eager).
  *  put		The vCPU releases the registers (RUN exit, signal, a
- *		reschedule the backend cannot hold state across, or every
- *		guest exit under eager); claimed = false.
+ *		reschedule or pending softirqs the backend's window would
+ *		hold off, or every guest exit under eager); claimed = false.
  *  sched_out, sched_in	The vCPU's task leaves or regains a CPU (preempt
  *		notifiers); sched_out clears lfpu_live_fp.
  *
@@ -74,6 +74,7 @@
 #include <linux/export.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
+#include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/smp.h>
@@ -347,21 +348,35 @@ void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_guest_exit);
 
 /**
- * lfpu_fp_before_resched() - the RUN loop is about to reschedule
+ * lfpu_fp_yield_point() - the RUN loop could give the CPU away here
  * @fp: the vCPU's FP state
  *
- * A backend whose window cannot outlive a reschedule (it disabled
- * preemption) releases the state here, saving it first if needed.
- * Backends whose state the kernel itself preserves keep it claimed.
+ * A backend whose window disables preemption, or softirqs with it
+ * (release_before_resched: a kernel_fpu_begin() section, a 6.1
+ * kernel_neon_begin() section, an SVE span), keeps the guest state loaded
+ * across in-kernel exits only while nothing else wants this CPU.  Here,
+ * once per guest entry, it gives the window up - saving the state first
+ * if dirty - when a task waits to run (need_resched()) or softirqs are
+ * pending: those cannot run while the window is open, and a guest looping
+ * on hypercalls would otherwise hold timers, RCU callbacks and network
+ * receive on this CPU off indefinitely.  Backends whose state the kernel
+ * itself preserves never block either and keep it claimed.
  *
- * Context: the vCPU's task, just before cond_resched().
+ * Context: the vCPU's task, between guest entries.  Return: true when the
+ * vCPU holds no window that disables preemption, so the caller may
+ * reschedule.
  */
-void lfpu_fp_before_resched(struct lfpu_vcpu_fp *fp)
+bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
 {
-	if (fp->claimed && fp->backend->release_before_resched)
+	if (!fp->claimed || !fp->backend->release_before_resched)
+		return true;
+	if (need_resched())
 		lfpu_fp_release(fp, LFPU_REASON_RESCHED);
+	else if (local_softirq_pending())
+		lfpu_fp_release(fp, LFPU_REASON_SOFTIRQ);
+	return !fp->claimed;
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_before_resched);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_point);
 
 /**
  * lfpu_fp_insn_begin() - make the guest state live and open the window

@@ -84,6 +84,7 @@ enum lfpu_fp_reason {
 	LFPU_REASON_CLEAN,	/* the guest had not changed its state */
 	LFPU_REASON_STATE_SET,	/* SET_FPU replaced the state */
 	LFPU_REASON_EXIT,	/* an in-kernel exit (hypercall, yield, budget) */
+	LFPU_REASON_SOFTIRQ,	/* softirqs are pending on this CPU */
 	LFPU_NR_REASONS
 };
 
@@ -105,7 +106,7 @@ void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu);
 
 void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp);
-void lfpu_fp_before_resched(struct lfpu_vcpu_fp *fp);
+bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp);
 
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state);

@@ -30,7 +30,8 @@
 	{ LFPU_REASON_FOREIGN,		"foreign" },			\
 	{ LFPU_REASON_CLEAN,		"clean" },			\
 	{ LFPU_REASON_STATE_SET,	"state_set" },			\
-	{ LFPU_REASON_EXIT,		"exit" }
+	{ LFPU_REASON_EXIT,		"exit" },			\
+	{ LFPU_REASON_SOFTIRQ,		"softirq" }
 
 DECLARE_EVENT_CLASS(lazyfpu_fp_transition,
 	TP_PROTO(int cpu, u32 vm, u32 vcpu, u32 bytes, u32 reason),

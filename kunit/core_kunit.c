@@ -11,9 +11,11 @@
  * data inside the window.
  */
 #include <kunit/test.h>
+#include <linux/interrupt.h>
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 #include <lazyfpu/arch.h>
 
 #include "../fpu/fpu.h"
@@ -332,30 +334,49 @@ static void lfpu_core_eager_moves_state_every_entry(struct kunit *test)
 	lfpu_fp_vcpu_destroy(fp);
 }
 
-static void lfpu_core_resched_releases_only_sections(struct kunit *test)
+static void lfpu_core_noop_tasklet(struct tasklet_struct *t)
 {
-	struct lfpu_vcpu_fp *fp = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_LAZY);
+}
 
-	/* A backend the kernel preserves across preemption keeps the state. */
-	preempt_disable();	/* keep the per-CPU record ours */
+/* Claim @fp, dirty, and leave the guest with an in-kernel exit. */
+static void claim_dirty_and_exit(struct lfpu_vcpu_fp *fp)
+{
 	lfpu_fp_vcpu_load(fp);
 	fp_insn(fp, true);
 	lfpu_fp_guest_exit(fp);
-	lfpu_fp_before_resched(fp);
+}
+
+static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
+{
+	struct lfpu_vcpu_fp *fp = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_LAZY);
+	struct tasklet_struct tasklet;
+
+	/* A backend the kernel preserves across preemption keeps the state. */
+	preempt_disable();	/* keep the per-CPU record ours */
+	claim_dirty_and_exit(fp);
+	set_tsk_need_resched(current);
+	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_TRUE(test, fp->claimed);
 	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);
 	preempt_enable();
 	lfpu_fp_vcpu_destroy(fp);
 
-	/* A section backend must give it up, saving it since it is dirty. */
+	/*
+	 * A section backend keeps it while nothing waits for the CPU, and
+	 * must give it up - saving it, since it is dirty - for a task that
+	 * waits to run.
+	 */
 	fake_section_backend = fake_backend;
 	fake_section_backend.release_before_resched = true;
 	fp = new_fp(test, &fake_section_backend, LAZYFPU_FP_POLICY_LAZY);
-	preempt_disable();	/* keep the per-CPU record ours */
-	lfpu_fp_vcpu_load(fp);
-	fp_insn(fp, true);
-	lfpu_fp_guest_exit(fp);
-	lfpu_fp_before_resched(fp);
+	preempt_disable();
+	claim_dirty_and_exit(fp);
+	if (!need_resched() && !local_softirq_pending()) {
+		lfpu_fp_yield_point(fp);
+		KUNIT_EXPECT_TRUE(test, fp->claimed);
+	}
+	set_tsk_need_resched(current);
+	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_FALSE(test, fp->claimed);
 	KUNIT_EXPECT_EQ(test, fake.releases_saving, 1);
 	/* The next FP instruction claims again. */
@@ -365,6 +386,20 @@ static void lfpu_core_resched_releases_only_sections(struct kunit *test)
 	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);
 	KUNIT_EXPECT_EQ(test, fp->stats.saves_avoided, 1ULL);
 	preempt_enable();
+
+	/* ... and for softirqs pending on this CPU (BH off: they stay pending). */
+	tasklet_setup(&tasklet, lfpu_core_noop_tasklet);
+	local_bh_disable();
+	fp_insn(fp, true);
+	lfpu_fp_guest_exit(fp);
+	tasklet_schedule(&tasklet);
+	KUNIT_EXPECT_TRUE(test, local_softirq_pending());
+	lfpu_fp_yield_point(fp);
+	KUNIT_EXPECT_FALSE(test, fp->claimed);
+	KUNIT_EXPECT_EQ(test, fake.releases_saving, 2);
+	local_bh_enable();
+	tasklet_kill(&tasklet);
+	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);
 	lfpu_fp_vcpu_destroy(fp);
 }
 
@@ -385,7 +420,7 @@ static struct kunit_case lfpu_core_cases[] = {
 	KUNIT_CASE(lfpu_core_sched_out_invalidates),
 	KUNIT_CASE(lfpu_core_per_run_loads_at_entry),
 	KUNIT_CASE(lfpu_core_eager_moves_state_every_entry),
-	KUNIT_CASE(lfpu_core_resched_releases_only_sections),
+	KUNIT_CASE(lfpu_core_yield_releases_only_blocking_sections),
 	KUNIT_CASE(lfpu_core_rejects_unknown_policy),
 	{}
 };

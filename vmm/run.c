@@ -5,10 +5,12 @@
  *   RUN:
  *     vcpu_load        register preempt notifiers, bind FP state
  *     loop:
- *       signal pending?            -> -EINTR (state intact, RUN resumes it)
- *       need_resched()?            -> preemption point: the FP core releases
- *                                     the state if its backend must, then
+ *       signal or task work pending? -> -EINTR (state intact, RUN resumes it)
+ *       yield point                -> the FP core gives up a window that
+ *                                     blocks preemption or softirqs if a
+ *                                     task or a softirq waits; then
  *                                     cond_resched()
+ *       RCU quiescent state        as KVM's guest entry reports one
  *       guest entry                (per-run/eager FP policies load here)
  *       run the guest engine until an exit or LFPU_RUN_BUDGET instructions
  *       guest exit                 (eager saves here)
@@ -19,9 +21,13 @@
  * While the task runs RUN it may also be preempted anywhere outside an FP
  * window; the preempt notifiers tell the FP core (sched_out, sched_in).
  */
+#include <linux/irqflags.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/task_work.h>
+#include <linux/thread_info.h>
 
 #include "vmm.h"
 
@@ -80,14 +86,50 @@ static bool lfpu_exit_to_userspace(u32 reason)
 	       reason == LAZYFPU_EXIT_FAULT;
 }
 
+/*
+ * Work the kernel left for this thread that must not wait for the guest to
+ * exit, checked before every guest entry as KVM's
+ * xfer_to_guest_mode_handle_work() does.  Signals (and TIF_NOTIFY_SIGNAL
+ * task work, which signal_pending() includes) end RUN with -EINTR.  KVM
+ * runs notify-resume work in place (resume_user_mode_work()), but its
+ * parts, task_work_run() above all, are not exported to modules; so when
+ * task work is queued for the return to userspace, RUN ends with -EINTR
+ * too, the kernel's exit-to-user path runs it, and the VMM calls RUN
+ * again.  The rest of notify-resume (rseq fixups, memcg and blkcg
+ * throttling of a task that allocated or did I/O, the key cache) concerns
+ * the return to userspace only, and a RUN allocates nothing, so it waits.
+ */
+static bool lfpu_run_must_return(void)
+{
+	if (signal_pending(current))
+		return true;
+	return test_thread_flag(TIF_NOTIFY_RESUME) && task_work_pending(current);
+}
+
+/*
+ * Report an RCU quiescent state, RCU-Tasks included, at a guest entry, as
+ * KVM's guest_enter_irqoff() does with rcu_virt_note_context_switch():
+ * nothing here holds an RCU-protected pointer or runs in a trampoline, so
+ * the guest's run counts as a voluntary context switch.  Without it a
+ * guest that never leaves RUN would stall synchronize_rcu_tasks(), on
+ * which ftrace, kprobes and BPF trampolines wait, for as long as it runs.
+ */
+static void lfpu_rcu_note_guest_entry(void)
+{
+	local_irq_disable();
+	rcu_note_context_switch(false);
+	local_irq_enable();
+}
+
 /**
  * lfpu_vcpu_run() - LAZYFPU_RUN
  * @vcpu: the vCPU
  *
  * Context: process context, the VM's own process.  Return: 0 with
- * run->exit_reason set, -EBUSY if another thread is running this vCPU,
- * -EINTR if a signal arrived (run->exit_reason is LAZYFPU_EXIT_INTR and
- * the next RUN resumes the guest where it stopped).
+ * run->exit_reason set; -EBUSY if another thread is in RUN on this vCPU;
+ * -EINTR if a signal arrived or task work is pending (run->exit_reason is
+ * LAZYFPU_EXIT_INTR and the next RUN resumes the guest where it stopped),
+ * or a fatal signal interrupted the wait for another ioctl on the vCPU.
  */
 int lfpu_vcpu_run(struct lfpu_vcpu *vcpu)
 {
@@ -96,8 +138,16 @@ int lfpu_vcpu_run(struct lfpu_vcpu *vcpu)
 	int ret = 0;
 	u32 reason;
 
-	if (!mutex_trylock(&vcpu->mutex))
+	/*
+	 * Only a concurrent RUN is refused; GET_REGS, GET_FPU and the other
+	 * short ioctls hold the mutex briefly, and RUN waits for them.
+	 */
+	if (atomic_cmpxchg(&vcpu->in_run, 0, 1))
 		return -EBUSY;
+	if (mutex_lock_killable(&vcpu->mutex)) {
+		atomic_set_release(&vcpu->in_run, 0);
+		return -EINTR;
+	}
 
 	/* Complete an IN: the VMM left the value in the run page. */
 	if (vcpu->pending_in >= 0) {
@@ -108,17 +158,16 @@ int lfpu_vcpu_run(struct lfpu_vcpu *vcpu)
 
 	lfpu_vcpu_load(vcpu);
 	for (;;) {
-		if (signal_pending(current)) {
+		if (lfpu_run_must_return()) {
 			lfpu_count_exit(vcpu, LAZYFPU_EXIT_INTR);
 			WRITE_ONCE(run->exit_reason, LAZYFPU_EXIT_INTR);
 			put_reason = LFPU_REASON_SIGNAL;
 			ret = -EINTR;
 			break;
 		}
-		if (need_resched()) {
-			lfpu_fp_before_resched(&vcpu->fp);
+		if (lfpu_fp_yield_point(&vcpu->fp))
 			cond_resched();
-		}
+		lfpu_rcu_note_guest_entry();
 
 		lfpu_fp_guest_enter(&vcpu->fp);
 		reason = lfpu_engine_run(vcpu, LFPU_RUN_BUDGET);
@@ -134,6 +183,7 @@ int lfpu_vcpu_run(struct lfpu_vcpu *vcpu)
 	lfpu_vcpu_put(vcpu, put_reason);
 
 	mutex_unlock(&vcpu->mutex);
+	atomic_set_release(&vcpu->in_run, 0);
 	return ret;
 }
 

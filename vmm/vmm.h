@@ -13,6 +13,7 @@
 #ifndef _LAZYFPU_VMM_H
 #define _LAZYFPU_VMM_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
@@ -73,8 +74,9 @@ struct lfpu_vcpu_stats {
  * struct lfpu_vcpu - one vCPU
  * @vm:		its VM (a vCPU fd holds a VM reference)
  * @id:		0..LFPU_MAX_VCPUS-1
- * @mutex:	held across RUN and register/FP access; RUN only tries it
- *		(-EBUSY), the others wait killably (-EINTR)
+ * @in_run:	a thread is in RUN; a second RUN gets -EBUSY
+ * @mutex:	held across RUN and register/FP access; every ioctl waits
+ *		for it killably (-EINTR)
  * @run:	the shared struct lazyfpu_run page (one page, charged)
  * @gpr:	integer registers, under @mutex
  * @pc:		under @mutex
@@ -86,6 +88,7 @@ struct lfpu_vcpu_stats {
 struct lfpu_vcpu {
 	struct lfpu_vm *vm;
 	u32 id;
+	atomic_t in_run;
 	struct mutex mutex;	/* see the kernel-doc above */
 	struct lazyfpu_run *run;
 	u64 gpr[LAZYFPU_NR_GPRS];

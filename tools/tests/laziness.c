@@ -70,7 +70,8 @@ static int run_counted(int policy, const char *program, const struct expect *e,
 		}
 		lfpu_vcpu_destroy(&vcpu);
 		lfpu_vm_destroy(&vm);
-		if (!st.sched_outs)
+		/* A preemption, or a RUN ended for kernel work, costs a reload. */
+		if (!st.sched_outs && !st.exits[LAZYFPU_EXIT_INTR])
 			break;
 	}
 	ktap_diag("%s: loads %llu saves %llu skipped %llu avoided %llu claims %llu sched_outs %llu (attempt %d)",
@@ -78,8 +79,9 @@ static int run_counted(int policy, const char *program, const struct expect *e,
 		  (unsigned long long)st.reloads_skipped, (unsigned long long)st.saves_avoided,
 		  (unsigned long long)st.first_use_claims, (unsigned long long)st.sched_outs,
 		  attempt + 1);
-	if (st.sched_outs) {
-		ktap_diag("%s: preempted in every attempt; counts not comparable", name);
+	if (st.sched_outs || st.exits[LAZYFPU_EXIT_INTR]) {
+		ktap_diag("%s: preempted or interrupted in every attempt; counts not comparable",
+			  name);
 		return 0;
 	}
 	return (long)st.fp_loads == e->loads && (long)st.fp_saves == e->saves &&
