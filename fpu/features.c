@@ -46,6 +46,16 @@ int __init lfpu_fpu_init(void)
 }
 
 /**
+ * lfpu_fpu_exit() - release what lfpu_fpu_init() set up
+ *
+ * Context: process context, module exit.
+ */
+void lfpu_fpu_exit(void)
+{
+	lfpu_arch_release_fpu();
+}
+
+/**
  * lfpu_fpu_vector_bytes() - widest guest vector this host can execute
  *
  * Context: any.  Valid once lfpu_fpu_init() has succeeded.

@@ -89,6 +89,7 @@ enum lfpu_fp_reason {
 };
 
 int lfpu_fpu_init(void);
+void lfpu_fpu_exit(void);
 u32 lfpu_fpu_vector_bytes(void);
 u32 lfpu_fpu_sve_vq_map(void);
 

@@ -36,6 +36,7 @@ err_run:
 	lfpu_run_exit();
 	lfpu_stats_exit();
 	lfpu_trace_exit();
+	lfpu_fpu_exit();
 	return ret;
 }
 
@@ -45,6 +46,7 @@ static void __exit lfpu_exit(void)
 	lfpu_run_exit();
 	lfpu_stats_exit();
 	lfpu_trace_exit();
+	lfpu_fpu_exit();
 	pr_info("unloaded\n");
 }
 

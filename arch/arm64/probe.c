@@ -9,14 +9,13 @@
  * as feature bit 0, with the vector lengths every CPU supports: the
  * kernel's own record of them (vl_info) is not exported, so each CPU is
  * asked directly, by writing each length to ZCR_EL1 and reading back what
- * RDVL reports.
+ * RDVL reports, when the module loads and whenever a CPU comes online.
  */
 #include <linux/bits.h>
 #include <linux/bottom_half.h>
 #include <linux/cpu.h>
-#include <linux/cpumask.h>
+#include <linux/cpuhotplug.h>
 #include <linux/printk.h>
-#include <linux/workqueue.h>
 #include <asm/cpufeature.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
@@ -38,8 +37,8 @@ static u32 lfpu_arm64_rdvl(void)
 	return vl;
 }
 
-/* Runs on the CPU being probed, in a kworker (process context). */
-static long lfpu_arm64_probe_vqs(void *unused)
+/* The SVE vector lengths this CPU supports.  Runs on that CPU, preemptible. */
+static u32 lfpu_arm64_probe_vqs(void)
 {
 	unsigned int vq;
 	u32 map = 0;
@@ -61,17 +60,38 @@ static long lfpu_arm64_probe_vqs(void *unused)
 	return map;
 }
 
-/* Vector lengths every online CPU supports (CPUs hotplugged later are not asked). */
-static u32 lfpu_arm64_sve_vq_map(void)
-{
-	u32 map = ~0U;
-	int cpu;
+/*
+ * Vector lengths are probed on every CPU as it comes online, through a
+ * CPU hotplug state: first for each CPU online at load, where the lengths
+ * lazyfpu offers become those every one of them has; then for each CPU
+ * onlined later, which must have every length offered, since a VM may
+ * already use any of them and vCPU threads may run on any CPU.  One that
+ * lacks one is refused (the kernel refuses a late CPU that lacks one of
+ * its own SVE lengths in the same way, in sve_verify_vq_map()).  The offer
+ * therefore never changes after load.  The callbacks run in the CPU's
+ * hotplug thread with the hotplug lock held, so they never race with each
+ * other.
+ */
+static u32 lfpu_arm64_offered_vqs;
+static bool lfpu_arm64_probing_at_load;
+static enum cpuhp_state lfpu_arm64_cpuhp_state;
 
-	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		map &= (u32)work_on_cpu(cpu, lfpu_arm64_probe_vqs, NULL);
-	cpus_read_unlock();
-	return map;
+static int lfpu_arm64_cpu_online(unsigned int cpu)
+{
+	u32 map = lfpu_arm64_probe_vqs();
+
+	if (lfpu_arm64_probing_at_load) {
+		lfpu_arm64_offered_vqs &= map;
+		return 0;
+	}
+	if (lfpu_arm64_offered_vqs & ~map) {
+		pr_warn("CPU%u lacks SVE vector lengths %#x that lazyfpu offers (vq bits); refusing it while lazyfpu is loaded\n",
+			cpu, lfpu_arm64_offered_vqs & ~map);
+		return -EINVAL;
+	}
+	pr_info("CPU%u online: SVE vector lengths %#x (vq bits), all offered ones present\n",
+		cpu, map);
+	return 0;
 }
 
 /**
@@ -82,14 +102,42 @@ static u32 lfpu_arm64_sve_vq_map(void)
  */
 int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 {
+	int ret;
+
 	if (!system_supports_fpsimd()) {
 		pr_err("this system has no FPSIMD; lazyfpu needs it\n");
 		return -ENODEV;
 	}
 
 	host->name = "arm64 FPSIMD (struct user_fpsimd_state)";
-	host->features = system_supports_sve() ? LFPU_ARM64_FEATURE_SVE : 0;
+	host->features = 0;
 	host->vector_bytes = 16;
-	host->sve_vq_map = system_supports_sve() ? lfpu_arm64_sve_vq_map() : 0;
+	host->sve_vq_map = 0;
+	if (!system_supports_sve())
+		return 0;
+
+	lfpu_arm64_offered_vqs = ~0U;
+	lfpu_arm64_probing_at_load = true;
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "lazyfpu/sve:online",
+				lfpu_arm64_cpu_online, NULL);
+	lfpu_arm64_probing_at_load = false;
+	if (ret < 0)
+		return ret;
+	lfpu_arm64_cpuhp_state = ret;
+	host->features = LFPU_ARM64_FEATURE_SVE;
+	host->sve_vq_map = lfpu_arm64_offered_vqs;
 	return 0;
+}
+
+/**
+ * lfpu_arch_release_fpu() - arm64: stop probing CPUs that come online
+ *
+ * Context: process context, module exit (or init failure after
+ * lfpu_arch_probe_fpu() succeeded).
+ */
+void lfpu_arch_release_fpu(void)
+{
+	if (lfpu_arm64_cpuhp_state)
+		cpuhp_remove_state_nocalls(lfpu_arm64_cpuhp_state);
+	lfpu_arm64_cpuhp_state = 0;
 }

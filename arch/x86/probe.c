@@ -98,3 +98,13 @@ int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host)
 			     (xcr0 & XFEATURE_MASK_YMM) ? 32 : 16;
 	return 0;
 }
+
+/**
+ * lfpu_arch_release_fpu() - x86-64: nothing to undo
+ *
+ * XCR0 and the XSAVE layout are the same on every CPU, boot CPU's or
+ * hotplugged (the kernel enforces it), so nothing is probed per CPU.
+ */
+void lfpu_arch_release_fpu(void)
+{
+}

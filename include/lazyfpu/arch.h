@@ -6,7 +6,8 @@
  * or CONFIG_ARM64 itself.
  *
  * An architecture provides:
- *  - lfpu_arch_probe_fpu(): the host FP/SIMD state shape, once at load;
+ *  - lfpu_arch_probe_fpu(): the host FP/SIMD state shape, once at load
+ *    (lfpu_arch_release_fpu() at unload);
  *  - one or more FP backends (struct lfpu_fp_backend), which move a vCPU's
  *    FP state between memory and the registers, and
  *    lfpu_arch_select_backend() to pick one for a new vCPU;
@@ -43,8 +44,17 @@ struct lfpu_host_fpu {
  *
  * Context: process context, module init.  Returns 0, or -ENODEV when the
  * CPU lacks what the architecture layer needs (for example XSAVE on x86).
+ * Once it succeeded, lfpu_arch_release_fpu() must be called before the
+ * module goes away.
  */
 int lfpu_arch_probe_fpu(struct lfpu_host_fpu *host);
+
+/**
+ * lfpu_arch_release_fpu() - undo what lfpu_arch_probe_fpu() set up
+ *
+ * Context: process context, module exit.
+ */
+void lfpu_arch_release_fpu(void);
 
 /**
  * struct lfpu_fp_backend - how an architecture moves guest FP state
