@@ -68,4 +68,14 @@
 #endif
 #endif
 
+/*
+ * vm_flags_set() (6.3) replaced writing vma->vm_flags directly; probed by
+ * compat/Kbuild.include.  A macro, since no header is included yet.
+ */
+#ifdef LFPU_HAVE_VM_FLAGS_SET
+#define lfpu_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define lfpu_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* _LAZYFPU_COMPAT_H */

@@ -337,8 +337,9 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	case LFPU_OP_LOOP: {
 		bool taken;
 
+		/* A fault must change nothing: LOOP counts down only once it jumps validly. */
 		if (in->op == LFPU_OP_LOOP)
-			taken = --r[in->a] != 0;
+			taken = r[in->a] - 1 != 0;
 		else if (in->op == LFPU_OP_BEQ)
 			taken = r[in->a] == r[in->b];
 		else if (in->op == LFPU_OP_BNE)
@@ -347,11 +348,12 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 			taken = (s64)r[in->a] < (s64)r[in->b];
 		else
 			taken = true;
-		if (!taken)
-			break;
-		if (!lfpu_jump_ok(vcpu, (u64)(s64)in->imm))
+		if (taken && !lfpu_jump_ok(vcpu, (u64)(s64)in->imm))
 			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_JUMP, (u64)(s64)in->imm);
-		vcpu->pc = (u64)(s64)in->imm;
+		if (in->op == LFPU_OP_LOOP)
+			r[in->a]--;
+		if (taken)
+			vcpu->pc = (u64)(s64)in->imm;
 		break;
 	}
 	case LFPU_OP_OUT:

@@ -185,7 +185,7 @@ static int lfpu_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EIO;
 	if (vma->vm_pgoff || vma_pages(vma) > 1)
 		return -EINVAL;
-	vma->vm_ops = &lfpu_vcpu_vm_ops;
+	lfpu_vm_mmap_setup(vma, &lfpu_vcpu_vm_ops);
 	return 0;
 }
 

@@ -189,8 +189,7 @@ static long lfpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 /*
  * A page of guest memory for a mapping of the VM fd.  The mapping exists
  * only once the memory is set (lfpu_vm_mmap()), and the memory never
- * changes after that.  A mapping stretched past the memory by mremap()
- * gets SIGBUS there, like a file mapping past the end of its file.
+ * changes after that, and a mapping cannot grow past it (VM_DONTEXPAND).
  */
 static vm_fault_t lfpu_vm_fault(struct vm_fault *vmf)
 {
@@ -208,6 +207,24 @@ static vm_fault_t lfpu_vm_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct lfpu_vm_vm_ops = {
 	.fault = lfpu_vm_fault,
 };
+
+/**
+ * lfpu_vm_mmap_setup() - finish a mapping of a VM or vCPU fd
+ * @vma: the new mapping, already checked to lie within the object
+ * @ops: the object's fault handler
+ *
+ * VM_DONTEXPAND keeps the mapping from growing past what ->mmap checked:
+ * mremap() may not expand it, and the kernel never merges a later mmap of
+ * the next pages of the same file into it, which would skip ->mmap and
+ * its bounds check altogether.
+ *
+ * Context: the ->mmap handler (mmap_lock held for writing).
+ */
+void lfpu_vm_mmap_setup(struct vm_area_struct *vma, const struct vm_operations_struct *ops)
+{
+	lfpu_vm_flags_set(vma, VM_DONTEXPAND);
+	vma->vm_ops = ops;
+}
 
 /*
  * mmap of the VM fd maps guest memory, which must already be set and
@@ -228,9 +245,10 @@ static int lfpu_vm_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!vm->mem || vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		ret = -EINVAL;
 	mutex_unlock(&vm->lock);
-	if (!ret)
-		vma->vm_ops = &lfpu_vm_vm_ops;
-	return ret;
+	if (ret)
+		return ret;
+	lfpu_vm_mmap_setup(vma, &lfpu_vm_vm_ops);
+	return 0;
 }
 
 static int lfpu_vm_release(struct inode *inode, struct file *file)

@@ -29,6 +29,8 @@
 #define LFPU_RUN_BUDGET		4096
 
 struct lfpu_vcpu;
+struct vm_area_struct;
+struct vm_operations_struct;
 
 /**
  * struct lfpu_vm - one VM
@@ -115,6 +117,7 @@ u64 lfpu_limit_max_memory(void);
 
 /* vm.c */
 int lfpu_create_vm(unsigned long arg);
+void lfpu_vm_mmap_setup(struct vm_area_struct *vma, const struct vm_operations_struct *ops);
 void lfpu_vm_put(struct lfpu_vm *vm);
 int lfpu_abi_check_guest_memory(const struct lazyfpu_guest_memory *m, u64 max_memory);
 int lfpu_abi_check_fp_policy(const struct lazyfpu_fp_policy *p);

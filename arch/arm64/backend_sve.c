@@ -125,14 +125,19 @@ static int lfpu_sve_get_state(struct lfpu_vcpu_fp *fp, void *buf)
 	return 0;
 }
 
+/*
+ * FPSR and FPCR as for FPSIMD, and every byte that holds no register (the
+ * padding after FFR, the reserved words after FPCR) zero, as api.rst says.
+ */
 static int lfpu_sve_set_state(struct lfpu_vcpu_fp *fp, void *buf)
 {
-	const struct lfpu_arm64_sve_csr *csr;
 	struct lfpu_sve *sve = lfpu_sve(fp);
+	u32 pad = lfpu_arm64_sve_ffr_offset(sve->vl) + sve->vl / 8;
+	u32 csr_offset = lfpu_arm64_sve_csr_offset(sve->vl);
+	const struct lfpu_arm64_sve_csr *csr = buf + csr_offset;
 
-	csr = buf + lfpu_arm64_sve_csr_offset(sve->vl);
 	if (lfpu_arm64_validate_csr(csr->fpsr, csr->fpcr) || csr->reserved[0] ||
-	    csr->reserved[1])
+	    csr->reserved[1] || memchr_inv(buf + pad, 0, csr_offset - pad))
 		return -EINVAL;
 	memcpy(sve->image, buf, fp->state_size);
 	return 0;

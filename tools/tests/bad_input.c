@@ -199,6 +199,27 @@ static int malformed_programs(void)
 	return ok;
 }
 
+/* A faulting instruction changes nothing: LOOP keeps its count. */
+static int faults_are_precise(void)
+{
+	struct lazyfpu_regs regs;
+	struct lfpu_vcpu vcpu;
+	struct lfpu_vm vm;
+	int ok;
+
+	if (fresh_vm(&vm, "movi r1, 5\nloop r1, 0x100000\n") || lfpu_test_vcpu(&vm, &vcpu, 0))
+		return 0;
+	ok = !run_past_eintr(&vcpu) && vcpu.run->fault.code == LAZYFPU_FAULT_BAD_JUMP;
+	ok &= !run_past_eintr(&vcpu) && vcpu.run->fault.code == LAZYFPU_FAULT_BAD_JUMP;
+	ok &= !ioctl(vcpu.fd, LAZYFPU_GET_REGS, &regs) && regs.gpr[1] == 5 && regs.pc == 8;
+	if (!ok)
+		ktap_diag("after two faulting LOOPs: r1 = %llu, pc = %#llx",
+			  (unsigned long long)regs.gpr[1], (unsigned long long)regs.pc);
+	lfpu_vcpu_destroy(&vcpu);
+	lfpu_vm_destroy(&vm);
+	return ok;
+}
+
 /* Fields an instruction does not use are ignored, whatever they hold. */
 static int unused_fields_ignored(void)
 {
@@ -449,12 +470,13 @@ static int still_usable(void)
 
 int main(void)
 {
-	ktap_plan(11);
+	ktap_plan(12);
 	ktap_result(bad_system_ioctls(), "system_fd_bad_arguments");
 	ktap_result(bad_vm_ioctls(), "vm_fd_bad_arguments");
 	ktap_result(bad_vcpu_ioctls(), "vcpu_fd_bad_arguments");
 	ktap_result(malformed_programs(), "malformed_guest_programs_fault");
 	ktap_result(unused_fields_ignored(), "unused_operand_fields_ignored");
+	ktap_result(faults_are_precise(), "faulting_instruction_changes_nothing");
 	ktap_result(run_waits_for_short_ioctls(), "run_not_busy_beside_short_ioctls");
 	ktap_result(infinite_loop_ends_with_signal(), "infinite_loop_ended_by_signal");
 	ktap_result(concurrent_run_and_close(), "concurrent_run_ebusy_and_close_during_run");

@@ -273,6 +273,32 @@ static int touch(volatile uint8_t *p)
 	return v;
 }
 
+/*
+ * A mapping of @fd at @map (the whole object, @size bytes) cannot grow:
+ * mmap of the next offset right after it (which the kernel would merge
+ * into the existing mapping, without asking the module, were it allowed
+ * to grow) is refused, and so is mremap() in place.
+ */
+static int no_growth(int fd, uint8_t *map, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *space, *next;
+	int ok;
+
+	/* Reserve room for a copy of the mapping and one page after it. */
+	space = mmap(NULL, size + (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (space == MAP_FAILED)
+		return 0;
+	ok = mmap(space, size, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == space;
+	next = mmap(space + size, (size_t)page, PROT_READ, MAP_SHARED | MAP_FIXED, fd, (off_t)size);
+	ok &= next == MAP_FAILED && errno == EINVAL;
+	ok &= mremap(space, size, size + (size_t)page, 0) == MAP_FAILED;
+	munmap(space, size + (size_t)page);
+	if (!ok)
+		ktap_diag("a mapping of %zu bytes could grow (%p)", size, (void *)map);
+	return ok;
+}
+
 static int mappings(void)
 {
 	struct lfpu_test_cfg cfg = { .policy = LAZYFPU_FP_POLICY_LAZY };
@@ -295,6 +321,9 @@ static int mappings(void)
 	ok &= !lfpu_vm_load(&vm, "out r0, 9\nhlt\n", err, sizeof(err));
 	ok &= !lfpu_vcpu_run(&vcpu) && vcpu.run->exit_reason == LAZYFPU_EXIT_IO &&
 	      vcpu.run->io.port == 9;
+
+	ok &= no_growth(vm.vm_fd, vm.mem, vm.mem_size);
+	ok &= no_growth(vcpu.fd, (uint8_t *)vcpu.run, (size_t)page);
 
 	/* Past the end: refused. */
 	ok &= mmap(NULL, vm.mem_size + page, PROT_READ, MAP_SHARED, vm.vm_fd, 0) == MAP_FAILED &&

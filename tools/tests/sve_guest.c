@@ -7,8 +7,8 @@
  * guest computes with whole Z registers (.vl instructions, interleaved
  * with hypercalls) what C computes here, in memory, in an OUT, and in the
  * Z registers GET_FPU returns.  Then the state round trip: GET -> SET ->
- * GET identical, a reserved FPCR bit refused with EINVAL and nothing
- * changed.  Then the setting itself: a length the host lacks is EINVAL,
+ * GET identical, a reserved FPCR bit, an FPCR trap enable and a non-zero
+ * padding byte refused with EINVAL and nothing changed.  Then the setting itself: a length the host lacks is EINVAL,
  * and a change after the first vCPU is EBUSY.  Last, SVE and FPSIMD state
  * under preemption and softirq NEON use (see stress_at()).
  */
@@ -102,6 +102,14 @@ static int run_at(unsigned int vl, int policy)
 	memcpy(img2, img, size);
 	img2[size - 16 + 7] |= 0x80;				/* FPCR bit 31 */
 	ok &= lfpu_vcpu_set_fpu(&vcpu, img2, (uint32_t)size) == -1 && errno == EINVAL;
+	memcpy(img2, img, size);
+	img2[size - 16 + 5] |= 0x01;				/* FPCR.IOE, a trap enable */
+	ok &= lfpu_vcpu_set_fpu(&vcpu, img2, (uint32_t)size) == -1 && errno == EINVAL;
+	if (32 * vl + 17 * vl / 8 < (unsigned int)size - 16) {	/* padding after FFR */
+		memcpy(img2, img, size);
+		img2[size - 17] = 1;
+		ok &= lfpu_vcpu_set_fpu(&vcpu, img2, (uint32_t)size) == -1 && errno == EINVAL;
+	}
 	memset(img2, 0, size);
 	ok &= !lfpu_vcpu_get_fpu(&vcpu, img2, (uint32_t)size) && !memcmp(img, img2, size);
 	ok &= lfpu_vcpu_get_fpu(&vcpu, img2, (uint32_t)size - 16) == -1 && errno == EINVAL;
