@@ -58,9 +58,10 @@ tools:
 # The test matrix.  MATRIX narrows it, e.g. MATRIX="6.12-x86_64".  A -vqN
 # entry reruns an arm64 guest with QEMU's SVE vector length limited to N
 # quadwords (sve-max-vq): 1 = 128 bits, 4 = 512 bits; the plain entry has
-# QEMU's maximum, 16 = 2048 bits.
+# QEMU's maximum, 16 = 2048 bits.  A -san entry is the sanitizer kernel
+# (KASAN, UBSAN bounds, KFENCE, soft-lockup and hung-task panics).
 MATRIX ?= 6.1-x86_64 6.12-x86_64 6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4 \
-	  6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4
+	  6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4 6.12-x86_64-san 6.12-arm64-san
 
 check:
 	scripts/check.sh $(MATRIX)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-guest.sh KVER ARCH: build everything a test guest runs for one
-# (version, arch) pair, on top of the cached test kernel:
+# build-guest.sh KVER ARCH [FLAVOUR]: build everything a test guest runs
+# for one (version, arch) pair, on top of the cached test kernel of that
+# flavour (see build-kernel.sh):
 #   - lazyfpu.ko and lazyfpu_kunit.ko, built W=1 with sparse (C=2); any
 #     compiler or sparse warning fails the build;
 #   - the static userspace programs: tests, lazyfpu-vmm, the demo, and the
@@ -17,14 +18,17 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kver=${1:?usage: build-guest.sh KVER ARCH}
-arch=${2:?usage: build-guest.sh KVER ARCH}
+kver=${1:?usage: build-guest.sh KVER ARCH [FLAVOUR]}
+arch=${2:?usage: build-guest.sh KVER ARCH [FLAVOUR]}
+flavour=${3:-}
 check_kver "$kver"
 check_arch "$arch"
+check_flavour "$flavour"
 
-kbuild=$(kernel_build_dir "$kver" "$arch")
-[ -e "$kbuild/.lazyfpu-built" ] || die "no test kernel for $kver/$arch (run scripts/build-kernel.sh $kver $arch)"
-work=$(work_dir "$kver" "$arch")
+kbuild=$(kernel_build_dir "$kver" "$arch" "$flavour")
+[ -e "$kbuild/.lazyfpu-built" ] ||
+	die "no test kernel for $kver/$arch${flavour:+ ($flavour)} (run scripts/build-kernel.sh $kver $arch $flavour)"
+work=$(work_dir "$kver" "$arch" "$flavour")
 mkdir -p "$work"
 read -r -a vars <<<"$(kmake_vars "$arch")"
 cc=$(target_cc "$arch")

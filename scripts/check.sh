@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--static-only | --no-static] [KVER-ARCH[-vqN] ...]: the test
-# suite.  A -vqN entry boots the KVER-ARCH guest again with QEMU's SVE
-# vector length limited to N quadwords (arm64).
+# check.sh [--static-only | --no-static] [KVER-ARCH[-VARIANT] ...]: the
+# test suite.  A -vqN entry boots the KVER-ARCH guest again with QEMU's
+# SVE vector length limited to N quadwords (arm64); a -san entry builds
+# and boots the sanitizer kernel (KASAN, UBSAN, KFENCE, lockup panics).
 #
 #  1. installs missing packages (as root) or says which are missing;
 #  2. builds or reuses the test kernels of the matrix;
@@ -28,7 +29,8 @@ case "${1:-}" in
 esac
 matrix=("$@")
 [ ${#matrix[@]} -gt 0 ] || matrix=(6.1-x86_64 6.12-x86_64 6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4
-				    6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4)
+				    6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4
+				    6.12-x86_64-san 6.12-arm64-san)
 
 "$LFPU_ROOT/scripts/deps.sh"
 
@@ -46,21 +48,14 @@ count() {	# count NAME PASS(0/1)
 	fi
 }
 
-# "6.12-arm64-vq4" -> kver=6.12 arch=arm64 variant=vq4
-parse_cfg() {
-	IFS=- read -r kver arch variant <<<"$1"
-	check_kver "$kver"
-	check_arch "$arch"
-}
-
 for cfg in "${matrix[@]}"; do
-	parse_cfg "$cfg"
+	parse_matrix_entry "$cfg"
 done
 
 # Test kernels first: the slow, cached part.
 for cfg in "${matrix[@]}"; do
-	parse_cfg "$cfg"
-	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" >/dev/null
+	parse_matrix_entry "$cfg"
+	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
 done
 
 if [ "$run_static" = 1 ]; then
@@ -78,23 +73,25 @@ fi
 
 declare -A built
 for cfg in "${matrix[@]}"; do
-	parse_cfg "$cfg"
-	# One guest build per (version, arch), shared by its variants.
-	if [ -z "${built[$kver-$arch]:-}" ]; then
-		built[$kver-$arch]=failed
-		if "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null; then
-			built[$kver-$arch]=ok
-			[ "$run_static" = 1 ] &&
-				count "$kver/$arch: build: module W=1 + sparse clean, tools" 1
+	parse_matrix_entry "$cfg"
+	# One guest build per (version, arch, flavour), shared by boot variants.
+	key=$kver-$arch${flavour:+-$flavour}
+	what="$kver/$arch${flavour:+ ($flavour)}: build: module W=1 + sparse clean, tools"
+	if [ -z "${built[$key]:-}" ]; then
+		built[$key]=failed
+		if "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null; then
+			built[$key]=ok
+			[ "$run_static" = 1 ] && count "$what" 1
 		else
-			count "$kver/$arch: build: module W=1 + sparse clean, tools" 0
+			count "$what" 0
 		fi
 	fi
-	[ "${built[$kver-$arch]}" = ok ] || continue
+	[ "${built[$key]}" = ok ] || continue
 	[ "$run_qemu" = 1 ] || continue
 
-	work=$(work_dir "$kver" "$arch")
-	sfx=${variant:+-$variant}
+	work=$(work_dir "$kver" "$arch" "$flavour")
+	sfx=${boot:+-$boot}
+	variant=$flavour$boot
 	name="$kver/$arch${variant:+ ($variant)}"
 	log "$name: booting QEMU"
 	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant"; then

@@ -103,10 +103,29 @@ kernel_build_dir() {	# KVER ARCH [FLAVOUR]
 	echo "$CACHE/kernels/$(kernel_key "$1" "$2" "${3:-}")"
 }
 
-# Per-(version, arch) scratch area for module, tools and initramfs builds.
-# LAZYFPU_WORK moves it, so that two checkouts can test side by side.
-work_dir() {
-	echo "${LAZYFPU_WORK:-$CACHE/work}/$1-$2"
+# Per-(version, arch, flavour) scratch area for module, tools and
+# initramfs builds.  LAZYFPU_WORK moves it, so that two checkouts can test
+# side by side.
+work_dir() {	# KVER ARCH [FLAVOUR]
+	echo "${LAZYFPU_WORK:-$CACHE/work}/$1-$2${3:+-$3}"
+}
+
+# A matrix entry KVER-ARCH[-VARIANT]: sets kver, arch, flavour (the kernel
+# flavour: "san" for the sanitizer kernel) and boot (a boot variant: "vqN"
+# limits QEMU's SVE vector length to N quadwords).
+parse_matrix_entry() {
+	local variant
+	IFS=- read -r kver arch variant <<<"$1"
+	check_kver "$kver"
+	check_arch "$arch"
+	flavour= boot=
+	case "${variant:-}" in
+	"") ;;
+	san) flavour=san ;;
+	vq[0-9]*) [ "$arch" = arm64 ] || die "variant $variant is for arm64"
+		  boot=$variant ;;
+	*) die "unknown matrix variant '$variant' in '$1' (want san or vqN)" ;;
+	esac
 }
 
 kernel_image() {

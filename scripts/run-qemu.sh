@@ -4,9 +4,10 @@
 # run-qemu.sh KVER ARCH MODE [VARIANT]: boot the test guest for one
 # (version, arch) pair and wait for it to power off.  MODE is "check",
 # "demo" or "run" (one program: LAZYFPU_RUN names it, LAZYFPU_ARGS holds
-# its comma-separated arguments; see scripts/qemu/init.c).  VARIANT "vqN" (arm64) limits QEMU's SVE vector length to N
-# quadwords (sve-max-vq=N); its console and result files get a "-vqN"
-# suffix.
+# its comma-separated arguments; see scripts/qemu/init.c).  VARIANT "san"
+# boots the sanitizer kernel flavour (its own work directory); "vqN"
+# (arm64) limits QEMU's SVE vector length to N quadwords (sve-max-vq=N),
+# and its console and result files get a "-vqN" suffix.
 #
 # The console goes to $work/console.log (and to the terminal for demo);
 # the guest's KTAP document and verdict go to $work/result, through a
@@ -16,23 +17,16 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kver=${1:?usage: run-qemu.sh KVER ARCH MODE}
-arch=${2:?usage: run-qemu.sh KVER ARCH MODE}
 mode=${3:-check}
-variant=${4:-}
-check_kver "$kver"
-check_arch "$arch"
-cpu_extra=
-case "$variant" in
-"") ;;
-vq[0-9]*) [ "$arch" = arm64 ] || die "variant $variant is for arm64"
-	  cpu_extra=",sve-max-vq=${variant#vq}" ;;
-*) die "unknown variant '$variant' (want vqN)" ;;
-esac
-sfx=${variant:+-$variant}
+parse_matrix_entry "${1:?usage: run-qemu.sh KVER ARCH MODE [VARIANT]}-${2:?usage: run-qemu.sh KVER ARCH MODE [VARIANT]}${4:+-$4}"
+cpu_extra=${boot:+,sve-max-vq=${boot#vq}}
+sfx=${boot:+-$boot}
+# KASAN's shadow and quarantine want more memory.
+mem=768M
+[ "$flavour" = san ] && mem=1280M
 
-kbuild=$(kernel_build_dir "$kver" "$arch")
-work=$(work_dir "$kver" "$arch")
+kbuild=$(kernel_build_dir "$kver" "$arch" "$flavour")
+work=$(work_dir "$kver" "$arch" "$flavour")
 timeout=${LAZYFPU_QEMU_TIMEOUT:-900}
 cmdline="panic_on_warn=1 oops=panic panic=-1 kunit.enable=1 lazyfpu.mode=$mode"
 if [ "$mode" = run ]; then
@@ -53,7 +47,7 @@ arm64)
 esac
 
 rm -f "$work/result$sfx" "$work/console$sfx.log"
-qemu+=(-smp 2 -m 768M -nodefaults -nographic -no-reboot
+qemu+=(-smp 2 -m "$mem" -nodefaults -nographic -no-reboot
        -kernel "$(kernel_image "$kbuild" "$arch")"
        -initrd "$work/initramfs.cpio"
        -append "$cmdline"
@@ -72,5 +66,5 @@ else
 		</dev/null || status=$?
 fi
 echo "$((SECONDS - start))" >"$work/qemu-seconds$sfx"
-[ "$status" = 124 ] && log "$kver/$arch: guest timed out after $timeout s"
+[ "$status" = 124 ] && log "$kver/$arch${flavour:+-$flavour}: guest timed out after $timeout s"
 grep -qx "lazyfpu-verdict: success" "$work/result$sfx" 2>/dev/null

@@ -295,14 +295,16 @@ static int list_kunit_suites(char **names)
 
 /*
  * The kernel log since we started must hold no report of a kernel bug.
- * panic_on_warn already turns WARN into a panic; lockdep and some BUG
- * reports only print, so they are caught here.
+ * panic_on_warn already turns WARN, and KASAN, UBSAN and KFENCE reports
+ * on the sanitizer kernel, into a panic; lockdep, RCU stall, hung task
+ * and some BUG reports only print, so they are caught here.
  */
 static const char *const bad_log_markers[] = {
 	"WARNING:", "BUG:", "Oops", "Call Trace:", "possible circular locking",
 	"possible recursive locking", "inconsistent lock state",
 	"suspicious RCU usage", "kmemleak:", "general protection fault",
-	"lazyfpu: BUG", NULL,
+	"lazyfpu: BUG", "UBSAN:", "KASAN:", "KFENCE:", "detected stall",
+	"self-detected stall", "blocked for more than", "soft lockup", NULL,
 };
 
 static int kernel_log_clean(int kmsg)
