@@ -127,14 +127,14 @@ static bool fz_wait_running(struct fz_vcpu *v)
 	uint64_t before = 0;
 	int i;
 
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < 10000; i++) {
 		if (ioctl(v->fd, LAZYFPU_GET_STATS, &st))
 			break;
 		if (i == 0)
 			before = st.instructions;
 		else if (st.instructions != before)
 			return true;
-		fz_sleep_us(200);
+		fz_sleep_us(100);
 	}
 	fz_fail(FZ_CONCURRENCY, "the vCPU thread never got to run its guest");
 	return false;
@@ -205,7 +205,7 @@ static void fz_ioctls_during_run(void)
 	struct lazyfpu_vcpu_stats st;
 	static uint8_t image[1 << 16];
 	struct lazyfpu_fpu f = { .addr = (uintptr_t)image };
-	int i, n = 2 + (int)fz_below(12);
+	int i, n = 2 + (int)fz_below(4);
 	long ret;
 
 	if (!fz_private_vm(&vm, fz_spin()))
@@ -246,7 +246,7 @@ static void fz_ioctls_during_run(void)
 		}
 		fz_expect(FZ_CONCURRENCY, cmd == LAZYFPU_SET_FPU ? "SET_FPU during RUN" :
 			  "a vCPU ioctl during RUN", ret, errno, 0, 0);
-		fz_sleep_us(fz_below(300));
+		fz_sleep_us(fz_below(100));
 	}
 	fz_runner_stop(&r, "ioctls during RUN");
 out:

@@ -108,6 +108,8 @@ struct fz_vm {
 	bool has_vcpus;
 	uint32_t vector_bytes;
 	uint32_t fpu_size;
+	uint64_t max_vcpus;	/* the VM's own limits, fixed at creation */
+	uint64_t max_memory;
 	struct fz_vcpu vcpu[FZ_VCPUS];
 };
 
@@ -208,6 +210,7 @@ int fz_vm_set_memory(struct fz_vm *vm, uint64_t size, enum fz_cat cat);
 int fz_vcpu_open(struct fz_vm *vm, struct fz_vcpu *v, enum fz_cat cat);
 bool fz_id_taken(const struct fz_vm *vm, uint64_t id);
 uint32_t fz_vm_fpu_size(const struct fz_vm *vm);
+void fz_vm_limits(struct fz_vm *vm, enum fz_cat cat);
 long fz_get_regs(enum fz_cat cat, struct fz_vcpu *v, struct lazyfpu_regs *regs);
 long fz_get_fpu(enum fz_cat cat, struct fz_vm *vm, struct fz_vcpu *v, void *buf);
 

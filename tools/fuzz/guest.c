@@ -557,7 +557,7 @@ static void fz_one_insn(struct fz_vm *vm, struct fz_vcpu *v)
 	if (!fz_set_regs(FZ_GUEST, v, &regs))
 		return;
 	if (p.loops) {
-		fz_run(FZ_GUEST, vm, v, 1000);
+		fz_run(FZ_GUEST, vm, v, 300);
 		return;
 	}
 	if (fz_run_through(vm, v) || fz_get_regs(FZ_GUEST, v, &got))
@@ -623,7 +623,7 @@ static void fz_program(struct fz_vm *vm, struct fz_vcpu *v)
 		/* A hostile VMM scribbles on the run page between RUNs. */
 		if (fz_chance(10))
 			fz_fill(run, sizeof(*run));
-		if (fz_run(FZ_GUEST, vm, v, 200 + (unsigned int)fz_below(3000)))
+		if (fz_run(FZ_GUEST, vm, v, 100 + (unsigned int)fz_below(400)))
 			continue;
 		if (run->exit_reason == LAZYFPU_EXIT_IO && run->io.direction == LAZYFPU_IO_IN)
 			run->io.data = fz_edge64();

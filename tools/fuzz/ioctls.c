@@ -104,6 +104,10 @@ static void fz_check_extension(struct fz_call *c)
 			want = vm->fpu_size;
 		if (vm && cap == LAZYFPU_CAP_VECTOR_BYTES && vm->vector_bytes)
 			want = vm->vector_bytes;
+		if (vm && cap == LAZYFPU_CAP_MAX_VCPUS)
+			want = (long)vm->max_vcpus;
+		if (vm && cap == LAZYFPU_CAP_MAX_MEMORY)
+			want = (long)vm->max_memory;
 	} else if (cap == 0 || cap >= 256) {
 		/* Unknown: absent.  (Numbers up to 255 are left for new ones.) */
 		want = 0;
@@ -132,6 +136,7 @@ static void fz_create_vm(struct fz_call *c)
 	/* Adopted as it is: lazy policy, no memory, no vector length. */
 	vm->fd = (int)fd;
 	vm->fpu_size = fz_vm_fpu_size(vm);
+	fz_vm_limits(vm, c->cat);
 }
 
 static void fz_mmap_size(struct fz_call *c)
@@ -154,7 +159,7 @@ static uint64_t fz_busy(const struct fz_vm *vm)
 
 static void fz_set_guest_memory(struct fz_call *c)
 {
-	uint64_t page = (uint64_t)fz.host.page, max = (uint64_t)fz.host.caps[LAZYFPU_CAP_MAX_MEMORY];
+	uint64_t page = (uint64_t)fz.host.page, max = c->vm->max_memory;
 	const uint64_t sizes[] = {
 		page, 2 * page, 5 * page, 64 * page, 256 * page,	/* valid */
 		0, 100, page + 1, 3 * page - 8, max + page, 2 * max, 1ULL << 40,
@@ -248,8 +253,8 @@ static void fz_set_vector_length(struct fz_call *c)
 
 static void fz_create_vcpu(struct fz_call *c)
 {
-	uint64_t max = (uint64_t)fz.host.caps[LAZYFPU_CAP_MAX_VCPUS], id, must = 0;
 	struct fz_vm *vm = c->vm;
+	uint64_t max = vm->max_vcpus, id, must = 0;
 	struct fz_vcpu *slot = &vm->vcpu[fz_below(FZ_VCPUS)];
 	long fd;
 

@@ -404,6 +404,25 @@ uint32_t fz_vm_fpu_size(const struct fz_vm *vm)
 	return ((32 * vl + 17 * vl / 8 + 15) & ~15U) + 16;
 }
 
+/*
+ * A VM's vCPU and memory limits, which its fd reports: fixed when it was
+ * created, so they are what the system fd reported then.
+ */
+void fz_vm_limits(struct fz_vm *vm, enum fz_cat cat)
+{
+	long vcpus = ioctl(vm->fd, LAZYFPU_CHECK_EXTENSION, LAZYFPU_CAP_MAX_VCPUS);
+	long memory = ioctl(vm->fd, LAZYFPU_CHECK_EXTENSION, LAZYFPU_CAP_MAX_MEMORY);
+
+	fz_count(cat);
+	if (vcpus != fz.host.caps[LAZYFPU_CAP_MAX_VCPUS] ||
+	    memory != fz.host.caps[LAZYFPU_CAP_MAX_MEMORY])
+		fz_fail(cat, "a new VM's limits: %ld vCPUs, %ld bytes; the system fd said %ld, %ld",
+			vcpus, memory, fz.host.caps[LAZYFPU_CAP_MAX_VCPUS],
+			fz.host.caps[LAZYFPU_CAP_MAX_MEMORY]);
+	vm->max_vcpus = (uint64_t)vcpus;
+	vm->max_memory = (uint64_t)memory;
+}
+
 /* A new VM with a random policy and, on arm64 with SVE, maybe a length. */
 int fz_vm_open(struct fz_vm *vm, enum fz_cat cat)
 {
@@ -416,6 +435,7 @@ int fz_vm_open(struct fz_vm *vm, enum fz_cat cat)
 	if (!fz_expect_ioctl(FZ_SYSTEM, IO_CREATE_VM, fd, errno, 0) || fd < 0)
 		return -1;
 	vm->fd = (int)fd;
+	fz_vm_limits(vm, cat);
 	ret = ioctl(vm->fd, LAZYFPU_SET_FP_POLICY, &p);
 	fz_expect_ioctl(cat, IO_SET_FP_POLICY, ret, errno, 0);
 	if (vqs && fz_chance(50)) {
@@ -455,8 +475,7 @@ int fz_vm_set_memory(struct fz_vm *vm, uint64_t size, enum fz_cat cat)
 
 int fz_vcpu_open(struct fz_vm *vm, struct fz_vcpu *v, enum fz_cat cat)
 {
-	uint64_t max = (uint64_t)fz.host.caps[LAZYFPU_CAP_MAX_VCPUS];
-	uint64_t id = 0;
+	uint64_t max = vm->max_vcpus, id = 0;
 	long fd;
 	void *run;
 	int tries;
@@ -501,7 +520,7 @@ struct fz_vm *fz_vm_slot(void)
 
 struct fz_vm *fz_vm_with_memory(void)
 {
-	static const uint64_t pages[] = { 1, 2, 3, 4, 8, 16, 64, 256 };
+	static const uint64_t pages[] = { 1, 1, 2, 3, 4, 8, 16, 64 };
 	struct fz_vm *vm = fz_vm_slot();
 
 	if (vm && !vm->mem && vm->has_vcpus) {
@@ -511,7 +530,8 @@ struct fz_vm *fz_vm_with_memory(void)
 			return NULL;
 	}
 	if (vm && !vm->mem &&
-	    fz_vm_set_memory(vm, pages[fz_below(8)] * (uint64_t)fz.host.page, FZ_VM))
+	    fz_vm_set_memory(vm, (fz_chance(3) ? 256 : pages[fz_below(8)]) * (uint64_t)fz.host.page,
+			     FZ_VM))
 		return NULL;
 	return vm;
 }
@@ -614,10 +634,10 @@ static void (*const fz_ops[FZ_NR_CATS])(void) = {
 	[FZ_CONCURRENCY] = fz_concurrency_op,
 };
 
-/* Percent of the ops each category gets; threads and forks are costly. */
-static const uint8_t fz_weights[FZ_NR_CATS] = {
-	[FZ_SYSTEM] = 12, [FZ_VM] = 14, [FZ_VCPU] = 22, [FZ_FPU] = 14,
-	[FZ_GUEST] = 25, [FZ_MMAP] = 9, [FZ_CONCURRENCY] = 4,
+/* Per mille of the ops each category gets; threads and forks are costly. */
+static const uint16_t fz_weights[FZ_NR_CATS] = {
+	[FZ_SYSTEM] = 125, [FZ_VM] = 140, [FZ_VCPU] = 230, [FZ_FPU] = 145,
+	[FZ_GUEST] = 260, [FZ_MMAP] = 95, [FZ_CONCURRENCY] = 5,
 };
 
 static double fz_now(void)
@@ -656,7 +676,7 @@ int main(int argc, char **argv)
 		int cat;
 
 		fz_rng_seed(fz.seed, fz.op);
-		r = fz_below(100);
+		r = fz_below(1000);
 		for (cat = 0; cat < FZ_NR_CATS - 1; cat++) {
 			if (r < fz_weights[cat])
 				break;

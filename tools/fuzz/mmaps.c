@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -47,8 +48,12 @@ static void fz_check_shared(const char *what, volatile uint8_t *p, volatile uint
 			what, (unsigned long long)at);
 }
 
-/* MADV_DONTNEED, then a touch: the pages come back with their contents. */
-static void fz_dontneed(const char *what, uint8_t *p, uint64_t len, int prot,
+/*
+ * MADV_DONTNEED, then a touch: the pages come back with their contents.
+ * Returns false when they did not and may not (!fz_rules.mmap_refaults):
+ * then the mapping is not to be touched again.
+ */
+static bool fz_dontneed(const char *what, uint8_t *p, uint64_t len, int prot,
 			const volatile uint8_t *other)
 {
 	uint64_t page = (uint64_t)fz.host.page, first = fz_below(len / page);
@@ -56,14 +61,17 @@ static void fz_dontneed(const char *what, uint8_t *p, uint64_t len, int prot,
 	uint8_t before = other[at];
 	int sig;
 
-	if (madvise(p + first * page, n * page, MADV_DONTNEED) || !(prot & PROT_READ))
-		return;
+	if (madvise(p + first * page, n * page, MADV_DONTNEED))
+		return true;
+	if (!(prot & PROT_READ))
+		return fz_rules.mmap_refaults;
 	fz_count(FZ_MMAP);
 	sig = fz_touch(p + first * page, n * page, false);
 	if (sig && fz_rules.mmap_refaults)
 		fz_fail(FZ_MMAP, "%s: touch after MADV_DONTNEED raised signal %d", what, sig);
 	else if (!sig && p[at] != before)
 		fz_fail(FZ_MMAP, "%s: after MADV_DONTNEED the mapping reads other data", what);
+	return !sig;
 }
 
 /* Move or resize the mapping; whatever mremap allows must stay usable. */
@@ -73,12 +81,16 @@ static void fz_mremap(const char *what, uint8_t **p, uint64_t *len, uint64_t ins
 	uint64_t new_len = fz_chance(50) ? *len + page : fz_round_up(*len / 2 + 1);
 	void *q = mremap(*p, *len, new_len, MREMAP_MAYMOVE);
 
+	char after[200];
+
 	fz_count(FZ_MMAP);
 	if (q == MAP_FAILED)
 		return;
 	*p = q;
 	*len = new_len;
-	fz_touch_ok(what, q, new_len < inside ? new_len : inside, prot);
+	snprintf(after, sizeof(after), "%s, after mremap to %#llx", what,
+		 (unsigned long long)new_len);
+	fz_touch_ok(after, q, new_len < inside ? new_len : inside, prot);
 }
 
 static void fz_map_vm(void)
@@ -90,7 +102,7 @@ static void fz_map_vm(void)
 	struct fz_vm *vm = fz_chance(90) ? fz_vm_with_memory() : fz_vm_slot();
 	uint64_t page = (uint64_t)fz.host.page, pages, off, len, inside, must = 0, env = 0;
 	int prot = prots[fz_below(5)], flags = fz_chance(85) ? MAP_SHARED : MAP_PRIVATE;
-	const char *what = flags == MAP_SHARED ? "shared VM mapping" : "private VM mapping";
+	char what[160];
 	uint8_t *p;
 
 	if (!vm)
@@ -119,12 +131,15 @@ static void fz_map_vm(void)
 	if (off % page || !len)
 		must |= EB(EINVAL);
 	if (off + fz_round_up(len) > vm->mem_size)
-		must |= fz_rules.mmap_beyond_einval ? EB(EINVAL) : 0;
+		*(fz_rules.mmap_beyond_einval ? &must : &env) |= EB(EINVAL);
 	if (prot & PROT_EXEC)
 		env |= EB(EPERM) | EB(EACCES);
 	/* api.rst documents shared mappings only. */
 	if (flags == MAP_PRIVATE)
 		env |= EB(EINVAL) | EB(EACCES) | EB(EPERM) | EB(ENODEV);
+	snprintf(what, sizeof(what), "%s VM mapping, offset %#llx, length %#llx of %#llx, prot %d",
+		 flags == MAP_SHARED ? "shared" : "private", (unsigned long long)off,
+		 (unsigned long long)len, (unsigned long long)vm->mem_size, prot);
 	p = mmap(NULL, len, prot, flags, vm->fd, (off_t)off);
 	if (!fz_expect(FZ_MMAP, what, p == MAP_FAILED ? -1 : 0, errno, must, env | EB(ENOMEM)) ||
 	    p == MAP_FAILED)
@@ -136,7 +151,7 @@ static void fz_map_vm(void)
 		/* Reads see the VM's memory until written. */
 		if ((prot & PROT_READ) && fz_touch_ok(what, p, inside, PROT_READ) && inside &&
 		    memcmp(p, vm->mem + off, inside))
-			fz_fail(FZ_MMAP, "private VM mapping reads other data than the VM's memory");
+			fz_fail(FZ_MMAP, "%s: reads other data than the VM's memory", what);
 		munmap(p, len);
 		return;
 	}
@@ -146,8 +161,10 @@ static void fz_map_vm(void)
 	}
 	if (inside && vm->mem && (prot & PROT_WRITE))
 		fz_check_shared(what, p, vm->mem + off, inside);
-	if (inside >= page && vm->mem)
-		fz_dontneed(what, p, inside, prot, vm->mem + off);
+	if (inside >= page && vm->mem && !fz_dontneed(what, p, inside, prot, vm->mem + off)) {
+		munmap(p, len);
+		return;
+	}
 	if (fz_chance(20))
 		fz_mremap(what, &p, &len, inside, prot);
 	if (fz_chance(10) && !mprotect(p, len, PROT_READ))
@@ -157,7 +174,7 @@ static void fz_map_vm(void)
 
 static void fz_map_run_page(void)
 {
-	uint64_t page = (uint64_t)fz.host.page, must = 0;
+	uint64_t page = (uint64_t)fz.host.page, must = 0, env = EB(ENOMEM);
 	const uint64_t offs[] = { 0, 0, page, 2 * page, 1 + fz_below(page - 1) };
 	const uint64_t lens[] = { page, page, 1 + fz_below(page), 2 * page, 0, page + 1 };
 	uint64_t off = offs[fz_below(5)], len = lens[fz_below(6)];
@@ -165,16 +182,19 @@ static void fz_map_run_page(void)
 	struct fz_vm *vm;
 	struct fz_vcpu *v = fz_vcpu_slot(&vm, false);
 	struct lazyfpu_run *run;
+	char what[80];
 
 	if (!v)
 		return;
 	if (off % page || !len)
 		must |= EB(EINVAL);
-	if (off + fz_round_up(len) > page && fz_rules.mmap_beyond_einval)
-		must |= EB(EINVAL);
+	if (off + fz_round_up(len) > page)
+		*(fz_rules.mmap_beyond_einval ? &must : &env) |= EB(EINVAL);
+	snprintf(what, sizeof(what), "vCPU mapping, offset %#llx, length %#llx",
+		 (unsigned long long)off, (unsigned long long)len);
 	run = mmap(NULL, len, prot, MAP_SHARED, v->fd, (off_t)off);
-	if (!fz_expect(FZ_MMAP, "mmap of a vCPU fd", run == MAP_FAILED ? -1 : 0, errno, must,
-		       EB(ENOMEM)) || run == MAP_FAILED)
+	if (!fz_expect(FZ_MMAP, what, run == MAP_FAILED ? -1 : 0, errno, must, env) ||
+	    run == MAP_FAILED)
 		return;
 	len = fz_round_up(len);
 	if (!off && fz_touch_ok("run page mapping", (uint8_t *)run, page, prot)) {
