@@ -612,6 +612,9 @@ static void fz_program(struct fz_vm *vm, struct fz_vcpu *v)
 
 	for (i = 0; i < words && base + 8 * i + 8 <= m; i++) {
 		w = valid ? fz_gen_insn(vm, base + 8 * i) : fz_u64();
+		/* Mostly a HLT at the end, not a slide through zeroed memory. */
+		if (i == words - 1 && fz_chance(80))
+			w = fz_insn(LFPU_OP_HLT, 0, 0, 0, 0);
 		memcpy(vm->mem + base + 8 * i, &w, 8);
 	}
 	fz_gen_regs(vm, base, &regs);
@@ -619,7 +622,7 @@ static void fz_program(struct fz_vm *vm, struct fz_vcpu *v)
 		regs.pc = fz_chance(50) ? base + 1 + fz_below(7) : fz_guest_addr(vm, base);
 	if (!fz_set_regs(FZ_GUEST, v, &regs))
 		return;
-	for (runs = 1 + (int)fz_below(4); runs; runs--) {
+	for (runs = 1 + (int)fz_below(3); runs; runs--) {
 		/* A hostile VMM scribbles on the run page between RUNs. */
 		if (fz_chance(10))
 			fz_fill(run, sizeof(*run));

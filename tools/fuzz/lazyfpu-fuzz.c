@@ -520,7 +520,8 @@ struct fz_vm *fz_vm_slot(void)
 
 struct fz_vm *fz_vm_with_memory(void)
 {
-	static const uint64_t pages[] = { 1, 1, 2, 3, 4, 8, 16, 64 };
+	/* Small, mostly: a guest that runs into zeroed memory slides to its end. */
+	static const uint64_t pages[] = { 1, 1, 1, 2, 2, 3, 4, 8, 16, 64, 256 };
 	struct fz_vm *vm = fz_vm_slot();
 
 	if (vm && !vm->mem && vm->has_vcpus) {
@@ -530,7 +531,7 @@ struct fz_vm *fz_vm_with_memory(void)
 			return NULL;
 	}
 	if (vm && !vm->mem &&
-	    fz_vm_set_memory(vm, (fz_chance(3) ? 256 : pages[fz_below(8)]) * (uint64_t)fz.host.page,
+	    fz_vm_set_memory(vm, pages[fz_below(fz_chance(95) ? 9 : 11)] * (uint64_t)fz.host.page,
 			     FZ_VM))
 		return NULL;
 	return vm;
@@ -637,7 +638,7 @@ static void (*const fz_ops[FZ_NR_CATS])(void) = {
 /* Per mille of the ops each category gets; threads and forks are costly. */
 static const uint16_t fz_weights[FZ_NR_CATS] = {
 	[FZ_SYSTEM] = 125, [FZ_VM] = 140, [FZ_VCPU] = 230, [FZ_FPU] = 145,
-	[FZ_GUEST] = 260, [FZ_MMAP] = 95, [FZ_CONCURRENCY] = 5,
+	[FZ_GUEST] = 262, [FZ_MMAP] = 95, [FZ_CONCURRENCY] = 3,
 };
 
 static double fz_now(void)
