@@ -168,7 +168,11 @@ bool fz_expect(enum fz_cat cat, const char *what, long ret, int err, uint64_t mu
 
 bool fz_expect_ioctl(enum fz_cat cat, enum fz_ioctl_id io, long ret, int err, uint64_t must)
 {
-	return fz_expect(cat, fz_ioctls[io].name, ret, err, must, fz_ioctls[io].env);
+	uint64_t env = fz_ioctls[io].env;
+
+	if (io == IO_CREATE_VM && fz_rules.create_vm_enospc)
+		env |= EB(ENOSPC);
+	return fz_expect(cat, fz_ioctls[io].name, ret, err, must, env);
 }
 
 void fz_plan(void)
