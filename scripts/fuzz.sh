@@ -36,10 +36,12 @@ grep -E "^ +# " "$work/result" 2>/dev/null | sed 's/^ *//' || true
 read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result" 2>/dev/null ||
 		  echo "0 0 0")
 if [ "$status" != 0 ]; then
-	# No success token: a panic, WARN, hang or leak; the console says which.
 	f=$((f + 1))
-	echo "---- console tail ($work/console.log) ----"
-	tail -40 "$work/console.log" 2>/dev/null || true
+	# No verdict at all: a panic or a hang; the console says which.
+	if ! grep -q "^lazyfpu-verdict:" "$work/result" 2>/dev/null; then
+		echo "---- console tail ($work/console.log) ----"
+		tail -40 "$work/console.log" 2>/dev/null || true
+	fi
 fi
 summary="fuzz $kver/$arch seed $seed: $p passed, $f failed"
 [ "$s" -gt 0 ] && summary="$summary, $s skipped"
