@@ -622,11 +622,11 @@ static void fz_program(struct fz_vm *vm, struct fz_vcpu *v)
 		regs.pc = fz_chance(50) ? base + 1 + fz_below(7) : fz_guest_addr(vm, base);
 	if (!fz_set_regs(FZ_GUEST, v, &regs))
 		return;
-	for (runs = 1 + (int)fz_below(3); runs; runs--) {
+	for (runs = 1 + (int)fz_below(2); runs; runs--) {
 		/* A hostile VMM scribbles on the run page between RUNs. */
 		if (fz_chance(10))
 			fz_fill(run, sizeof(*run));
-		if (fz_run(FZ_GUEST, vm, v, 100 + (unsigned int)fz_below(400)))
+		if (fz_run(FZ_GUEST, vm, v, 100 + (unsigned int)fz_below(200)))
 			continue;
 		if (run->exit_reason == LAZYFPU_EXIT_IO && run->io.direction == LAZYFPU_IO_IN)
 			run->io.data = fz_edge64();
@@ -646,7 +646,8 @@ void fz_guest_op(void)
 		fz_run(FZ_GUEST, vm, v, 1000);
 		return;
 	}
-	if (fz_chance(60))
+	/* Programs cost more: most of them loop until the timer ends RUN. */
+	if (fz_chance(75))
 		fz_one_insn(vm, v);
 	else
 		fz_program(vm, v);

@@ -638,7 +638,7 @@ static void (*const fz_ops[FZ_NR_CATS])(void) = {
 /* Per mille of the ops each category gets; threads and forks are costly. */
 static const uint16_t fz_weights[FZ_NR_CATS] = {
 	[FZ_SYSTEM] = 125, [FZ_VM] = 140, [FZ_VCPU] = 230, [FZ_FPU] = 145,
-	[FZ_GUEST] = 262, [FZ_MMAP] = 95, [FZ_CONCURRENCY] = 3,
+	[FZ_GUEST] = 263, [FZ_MMAP] = 95, [FZ_CONCURRENCY] = 2,
 };
 
 static double fz_now(void)
