@@ -183,7 +183,6 @@ void *fz_ptr(enum fz_ptr mode, size_t size, const void *content);
 void *fz_buf_ptr(enum fz_ptr mode, size_t size, const void *content);
 bool fz_ptr_readable(enum fz_ptr mode);
 bool fz_ptr_writable(enum fz_ptr mode);
-const char *fz_ptr_name(enum fz_ptr mode);
 void fz_arena_init(size_t max_buf);
 
 /* Signals: RUN under a periodic timer, faults caught around touches. */
@@ -194,7 +193,6 @@ void fz_timer_disarm(void);
 int fz_touch(volatile uint8_t *p, size_t len, bool write);
 /* Block the timer signal in the calling thread (helper threads). */
 void fz_block_timer(void);
-extern volatile int fz_sigusr1_seen;
 
 /* Objects. */
 void fz_objects_init(void);

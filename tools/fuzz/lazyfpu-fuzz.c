@@ -226,21 +226,10 @@ bool fz_ptr_writable(enum fz_ptr mode)
 	return mode < FZ_PTR_READONLY;
 }
 
-const char *fz_ptr_name(enum fz_ptr mode)
-{
-	static const char *const names[FZ_NR_PTRS] = {
-		"ok", "misaligned", "at-guard", "read-only", "NULL", "low", "past-user",
-		"kernel", "guard", "crossing-guard",
-	};
-
-	return names[mode];
-}
-
 /* ---- Signals ---- */
 
 static __thread sigjmp_buf fz_touch_env;
 static __thread volatile sig_atomic_t fz_touching;
-volatile int fz_sigusr1_seen;
 
 static void fz_on_fault(int sig, siginfo_t *si, void *uc)
 {
@@ -254,15 +243,10 @@ static void fz_on_fault(int sig, siginfo_t *si, void *uc)
 	signal(sig, SIG_DFL);
 }
 
-static void fz_on_timer(int sig)
+/* SIGALRM and SIGUSR1 only interrupt RUN. */
+static void fz_on_interrupt(int sig)
 {
 	(void)sig;
-}
-
-static void fz_on_usr1(int sig)
-{
-	(void)sig;
-	fz_sigusr1_seen = 1;
 }
 
 void fz_signals_init(void)
@@ -273,9 +257,8 @@ void fz_signals_init(void)
 	sigaction(SIGBUS, &sa, NULL);
 	/* No SA_RESTART: these are there to interrupt RUN. */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fz_on_timer;
+	sa.sa_handler = fz_on_interrupt;
 	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = fz_on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
