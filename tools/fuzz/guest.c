@@ -622,7 +622,7 @@ static void fz_program(struct fz_vm *vm, struct fz_vcpu *v)
 		regs.pc = fz_chance(50) ? base + 1 + fz_below(7) : fz_guest_addr(vm, base);
 	if (!fz_set_regs(FZ_GUEST, v, &regs))
 		return;
-	for (runs = 1 + (int)fz_below(2); runs; runs--) {
+	for (runs = fz_chance(30) ? 2 : 1; runs; runs--) {
 		/* A hostile VMM scribbles on the run page between RUNs. */
 		if (fz_chance(10))
 			fz_fill(run, sizeof(*run));
@@ -646,8 +646,11 @@ void fz_guest_op(void)
 		fz_run(FZ_GUEST, vm, v, 1000);
 		return;
 	}
-	/* Programs cost more: most of them loop until the timer ends RUN. */
-	if (fz_chance(75))
+	/*
+	 * Programs cost more: most loop until the timer ends RUN, which RUN
+	 * notices only between runs of 4096 guest instructions.
+	 */
+	if (fz_chance(90))
 		fz_one_insn(vm, v);
 	else
 		fz_program(vm, v);
