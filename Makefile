@@ -10,6 +10,8 @@
 #                               (INSTALL_MOD_PATH=<dir> installs under <dir>)
 #   make check                  static checks + QEMU test matrix (the tests)
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
+#   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=]
+#                               a long run of the ABI fuzzer in QEMU
 #   make deps                   install the Debian packages the above need
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -21,7 +23,7 @@ override ARCH := arm64
 endif
 
 .PHONY: all modules kdir-exists clean install modules_install check static-check \
-	qemu-check demo deps tools kernels help
+	qemu-check demo fuzz deps tools kernels help
 
 all: modules
 
@@ -75,8 +77,16 @@ qemu-check:
 demo:
 	scripts/demo.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64)
 
+# The ABI fuzzer beyond make check's short pass; a failure prints the
+# SEED and OPS that replay it.
+SEED ?= 1
+OPS ?= 1000000
+
+fuzz:
+	scripts/fuzz.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64) $(SEED) $(OPS)
+
 deps:
 	scripts/deps.sh
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,15p' Makefile
