@@ -10,7 +10,7 @@
 #                               (INSTALL_MOD_PATH=<dir> installs under <dir>)
 #   make check                  static checks + QEMU test matrix (the tests)
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
-#   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=]
+#   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=] [FLAVOUR=san]
 #                               a long run of the ABI fuzzer in QEMU
 #   make deps                   install the Debian packages the above need
 
@@ -83,7 +83,7 @@ SEED ?= 1
 OPS ?= 1000000
 
 fuzz:
-	scripts/fuzz.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64) $(SEED) $(OPS)
+	scripts/fuzz.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64) $(SEED) $(OPS) $(FLAVOUR)
 
 deps:
 	scripts/deps.sh

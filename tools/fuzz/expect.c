@@ -14,9 +14,10 @@
 #include "fuzz.h"
 
 /*
- * Rules announced for issue #7 ("Safe for any local user").  Each one set
- * makes the fuzzer demand the new behaviour; a module from before the fix
- * then fails the fuzzer, as it should.
+ * The ABI rules (Documentation/api.rst) that a module could plausibly get
+ * wrong one at a time, each a switch, so that a run against a module
+ * known to lack one can be told to tolerate it.  All are on: the module
+ * must keep every one of them.
  */
 const struct fz_rules fz_rules = {
 	/* CREATE_VM may fail with ENOSPC at the per-process VM limit. */
