@@ -45,80 +45,32 @@ static void lfpu_decode(u64 raw, struct lfpu_insn *in)
 }
 
 /*
- * What each operand field of an instruction holds.  A field an instruction
- * does not use (NONE) is ignored, whatever its value, as
- * Documentation/guest-isa.rst promises; a field it uses is checked before
- * anything indexes with it.
+ * What each operand field of each instruction holds (LFPU_ISA_FORMS in the
+ * ISA header).  A field an instruction does not use is ignored, whatever
+ * its value; a field it uses is checked before anything indexes with it.
  */
-enum lfpu_operand {
-	LFPU_OPND_NONE,
-	LFPU_OPND_GPR,		/* r0-r15 */
-	LFPU_OPND_VREG,		/* v0-v15 */
-	LFPU_OPND_WIDTH,	/* LFPU_WIDTH_128, _256 or _VL */
-	LFPU_OPND_WIDTH_128,	/* LFPU_WIDTH_128 only */
-};
-
 struct lfpu_insn_form {
 	bool defined;
-	u8 a, b, c;	/* enum lfpu_operand */
+	u8 a, b, c;	/* LFPU_FIELD_* */
 };
 
 #define LFPU_FORM(op_, a_, b_, c_)					\
-	[LFPU_OP_##op_] = { true, LFPU_OPND_##a_, LFPU_OPND_##b_, LFPU_OPND_##c_ }
+	[LFPU_OP_##op_] = { true, LFPU_FIELD_##a_, LFPU_FIELD_##b_, LFPU_FIELD_##c_ },
 
 static const struct lfpu_insn_form lfpu_insn_forms[256] = {
-	LFPU_FORM(NOP, NONE, NONE, NONE),
-	LFPU_FORM(HLT, NONE, NONE, NONE),
-	LFPU_FORM(MOVI, GPR, NONE, NONE),
-	LFPU_FORM(MOVHI, GPR, NONE, NONE),
-	LFPU_FORM(MOV, GPR, GPR, NONE),
-	LFPU_FORM(ADD, GPR, GPR, GPR),
-	LFPU_FORM(SUB, GPR, GPR, GPR),
-	LFPU_FORM(MUL, GPR, GPR, GPR),
-	LFPU_FORM(AND, GPR, GPR, GPR),
-	LFPU_FORM(OR, GPR, GPR, GPR),
-	LFPU_FORM(XOR, GPR, GPR, GPR),
-	LFPU_FORM(SHL, GPR, GPR, NONE),
-	LFPU_FORM(SHR, GPR, GPR, NONE),
-	LFPU_FORM(ADDI, GPR, GPR, NONE),
-	LFPU_FORM(LD, GPR, GPR, NONE),
-	LFPU_FORM(ST, GPR, GPR, NONE),
-	LFPU_FORM(JMP, NONE, NONE, NONE),
-	LFPU_FORM(BEQ, GPR, GPR, NONE),
-	LFPU_FORM(BNE, GPR, GPR, NONE),
-	LFPU_FORM(BLT, GPR, GPR, NONE),
-	LFPU_FORM(LOOP, GPR, NONE, NONE),
-	LFPU_FORM(OUT, GPR, NONE, NONE),
-	LFPU_FORM(IN, GPR, NONE, NONE),
-	LFPU_FORM(HCALL, GPR, NONE, NONE),
-	LFPU_FORM(YIELD, NONE, NONE, NONE),
-	LFPU_FORM(VLD, VREG, GPR, WIDTH),
-	LFPU_FORM(VST, VREG, GPR, WIDTH),
-	LFPU_FORM(VMOV, VREG, VREG, WIDTH),
-	LFPU_FORM(VADDPS, VREG, VREG, WIDTH),
-	LFPU_FORM(VMULPS, VREG, VREG, WIDTH),
-	LFPU_FORM(VADDPD, VREG, VREG, WIDTH),
-	LFPU_FORM(VMULPD, VREG, VREG, WIDTH),
-	LFPU_FORM(VSUBPD, VREG, VREG, WIDTH),
-	LFPU_FORM(VXOR, VREG, VREG, WIDTH),
-	LFPU_FORM(VADDQ, VREG, VREG, WIDTH),
-	LFPU_FORM(VRED, GPR, VREG, WIDTH),
-	LFPU_FORM(SETRM, NONE, NONE, NONE),
-	LFPU_FORM(GETCSR, GPR, NONE, NONE),
-	LFPU_FORM(CVTIF, VREG, GPR, WIDTH_128),
-	LFPU_FORM(CVTFI, GPR, VREG, WIDTH_128),
+	LFPU_ISA_FORMS(LFPU_FORM)
 };
 
 static bool lfpu_operand_ok(u8 kind, u8 value)
 {
 	switch (kind) {
-	case LFPU_OPND_GPR:
+	case LFPU_FIELD_GPR:
 		return value < LAZYFPU_NR_GPRS;
-	case LFPU_OPND_VREG:
+	case LFPU_FIELD_VREG:
 		return value < LFPU_NR_VREGS;
-	case LFPU_OPND_WIDTH:
+	case LFPU_FIELD_WIDTH:
 		return value <= LFPU_WIDTH_VL;
-	case LFPU_OPND_WIDTH_128:
+	case LFPU_FIELD_WIDTH128:
 		return value == LFPU_WIDTH_128;
 	default:
 		return true;
@@ -219,7 +171,7 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	int ret;
 
 	/* c, the width, is a used field only of vector operations. */
-	if (lfpu_insn_forms[in->op].c != LFPU_OPND_WIDTH)
+	if (lfpu_insn_forms[in->op].c != LFPU_FIELD_WIDTH)
 		fi.width = LFPU_WIDTH_128;
 	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);

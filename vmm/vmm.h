@@ -15,6 +15,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
@@ -29,8 +30,6 @@
 #define LFPU_RUN_BUDGET		4096
 
 struct lfpu_vcpu;
-struct vm_area_struct;
-struct vm_operations_struct;
 
 /**
  * struct lfpu_vm - one VM

@@ -22,39 +22,39 @@ uint64_t fz_insn(uint8_t op, uint8_t a, uint8_t b, uint8_t c, int32_t imm)
 	       (uint64_t)(uint32_t)imm << 32;
 }
 
-/* What each opcode uses of its operand fields (guest-isa.rst). */
+/* What each opcode uses of its operand fields, and what else it does. */
 #define U_DEF	0x01	/* a defined opcode */
 #define U_A	0x02	/* a is a register */
 #define U_B	0x04	/* b is a register */
 #define U_C	0x08	/* c is an integer register */
 #define U_W	0x10	/* c is a vector width */
-#define U_W0	0x20	/* c must be 0: a scalar FP instruction */
+#define U_W0	0x20	/* c must be 0: a 128-bit-only FP instruction */
 #define U_MEM	0x40	/* accesses memory at rb + imm */
 #define U_JMP	0x80	/* may jump to imm */
 
-#define U_ALU	(U_DEF | U_A | U_B | U_C)
-#define U_VEC	(U_DEF | U_A | U_B | U_W)
+/* The fields, from the ISA header's LFPU_ISA_FORMS: the one source. */
+#define FZ_A_NONE	0
+#define FZ_A_GPR	U_A
+#define FZ_A_VREG	U_A
+#define FZ_B_NONE	0
+#define FZ_B_GPR	U_B
+#define FZ_B_VREG	U_B
+#define FZ_C_NONE	0
+#define FZ_C_GPR	U_C
+#define FZ_C_WIDTH	U_W
+#define FZ_C_WIDTH128	U_W0
+#define FZ_FORM(op, a, b, c)	[LFPU_OP_##op] = U_DEF | FZ_A_##a | FZ_B_##b | FZ_C_##c,
 
 static const uint8_t fz_use[256] = {
-	[LFPU_OP_NOP] = U_DEF, [LFPU_OP_HLT] = U_DEF,
-	[LFPU_OP_MOVI] = U_DEF | U_A, [LFPU_OP_MOVHI] = U_DEF | U_A,
-	[LFPU_OP_MOV] = U_DEF | U_A | U_B,
-	[LFPU_OP_ADD] = U_ALU, [LFPU_OP_SUB] = U_ALU, [LFPU_OP_MUL] = U_ALU,
-	[LFPU_OP_AND] = U_ALU, [LFPU_OP_OR] = U_ALU, [LFPU_OP_XOR] = U_ALU,
-	[LFPU_OP_SHL] = U_DEF | U_A | U_B, [LFPU_OP_SHR] = U_DEF | U_A | U_B,
-	[LFPU_OP_ADDI] = U_DEF | U_A | U_B,
-	[LFPU_OP_LD] = U_DEF | U_A | U_B | U_MEM, [LFPU_OP_ST] = U_DEF | U_A | U_B | U_MEM,
-	[LFPU_OP_JMP] = U_DEF | U_JMP,
-	[LFPU_OP_BEQ] = U_DEF | U_A | U_B | U_JMP, [LFPU_OP_BNE] = U_DEF | U_A | U_B | U_JMP,
-	[LFPU_OP_BLT] = U_DEF | U_A | U_B | U_JMP, [LFPU_OP_LOOP] = U_DEF | U_A | U_JMP,
-	[LFPU_OP_OUT] = U_DEF | U_A, [LFPU_OP_IN] = U_DEF | U_A, [LFPU_OP_HCALL] = U_DEF | U_A,
-	[LFPU_OP_YIELD] = U_DEF,
-	[LFPU_OP_VLD] = U_VEC | U_MEM, [LFPU_OP_VST] = U_VEC | U_MEM,
-	[LFPU_OP_VMOV] = U_VEC, [LFPU_OP_VADDPS] = U_VEC, [LFPU_OP_VMULPS] = U_VEC,
-	[LFPU_OP_VADDPD] = U_VEC, [LFPU_OP_VMULPD] = U_VEC, [LFPU_OP_VSUBPD] = U_VEC,
-	[LFPU_OP_VXOR] = U_VEC, [LFPU_OP_VADDQ] = U_VEC, [LFPU_OP_VRED] = U_VEC,
-	[LFPU_OP_SETRM] = U_DEF | U_W0, [LFPU_OP_GETCSR] = U_DEF | U_A | U_W0,
-	[LFPU_OP_CVTIF] = U_DEF | U_A | U_B | U_W0, [LFPU_OP_CVTFI] = U_DEF | U_A | U_B | U_W0,
+	LFPU_ISA_FORMS(FZ_FORM)
+};
+
+/* Memory operands and jumps, which the forms do not say. */
+static const uint8_t fz_effects[256] = {
+	[LFPU_OP_LD] = U_MEM, [LFPU_OP_ST] = U_MEM,
+	[LFPU_OP_VLD] = U_MEM, [LFPU_OP_VST] = U_MEM,
+	[LFPU_OP_JMP] = U_JMP, [LFPU_OP_BEQ] = U_JMP, [LFPU_OP_BNE] = U_JMP,
+	[LFPU_OP_BLT] = U_JMP, [LFPU_OP_LOOP] = U_JMP,
 };
 
 static bool fz_is_fp(uint8_t op)
@@ -64,7 +64,7 @@ static bool fz_is_fp(uint8_t op)
 
 static unsigned int fz_uses(uint8_t op)
 {
-	unsigned int use = fz_use[op];
+	unsigned int use = fz_use[op] | fz_effects[op];
 
 	/* Before the fix the engine checked a and b always, c if integer. */
 	if (!fz_rules.unused_operands_ignored && (use & U_DEF))
@@ -419,7 +419,7 @@ static uint64_t fz_guest_addr(const struct fz_vm *vm, uint64_t pc)
 static int32_t fz_imm(const struct fz_vm *vm, uint8_t op, uint64_t pc)
 {
 	static const int32_t edges[] = { 0, 1, -1, 8, -8, 63, 64, INT32_MIN, INT32_MAX };
-	unsigned int use = fz_use[op];
+	unsigned int use = fz_use[op] | fz_effects[op];
 
 	if (op == LFPU_OP_SETRM || op == LFPU_OP_HCALL)
 		return fz_chance(80) ? (int32_t)fz_below(op == LFPU_OP_SETRM ? 5 : 3) :

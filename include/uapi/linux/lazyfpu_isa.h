@@ -99,6 +99,43 @@
  * GETCSR: x86-64: ra = MXCSR.  arm64: ra = FPCR << 32 | FPSR.
  */
 
+/*
+ * What each instruction's operand fields hold, for decoders and tools:
+ * LFPU_ISA_FORMS(X) expands X(OPCODE, A, B, C) once per instruction, where
+ * OPCODE is the LFPU_OP_ name without its prefix and A, B and C each name
+ * an LFPU_FIELD_* kind without its prefix.  A field of kind NONE is not
+ * used by the instruction and is ignored, whatever it holds; any other
+ * field out of its range faults with LAZYFPU_FAULT_BAD_OPCODE.
+ */
+#define LFPU_FIELD_NONE		0	/* unused */
+#define LFPU_FIELD_GPR		1	/* r0-r15 */
+#define LFPU_FIELD_VREG		2	/* v0-v15 */
+#define LFPU_FIELD_WIDTH	3	/* an LFPU_WIDTH_* value */
+#define LFPU_FIELD_WIDTH128	4	/* LFPU_WIDTH_128 only */
+
+#define LFPU_ISA_FORMS(X)						\
+	X(NOP, NONE, NONE, NONE)	X(HLT, NONE, NONE, NONE)	\
+	X(MOVI, GPR, NONE, NONE)	X(MOVHI, GPR, NONE, NONE)	\
+	X(MOV, GPR, GPR, NONE)		X(ADD, GPR, GPR, GPR)		\
+	X(SUB, GPR, GPR, GPR)		X(MUL, GPR, GPR, GPR)		\
+	X(AND, GPR, GPR, GPR)		X(OR, GPR, GPR, GPR)		\
+	X(XOR, GPR, GPR, GPR)		X(SHL, GPR, GPR, NONE)		\
+	X(SHR, GPR, GPR, NONE)		X(ADDI, GPR, GPR, NONE)		\
+	X(LD, GPR, GPR, NONE)		X(ST, GPR, GPR, NONE)		\
+	X(JMP, NONE, NONE, NONE)	X(BEQ, GPR, GPR, NONE)		\
+	X(BNE, GPR, GPR, NONE)		X(BLT, GPR, GPR, NONE)		\
+	X(LOOP, GPR, NONE, NONE)	X(OUT, GPR, NONE, NONE)		\
+	X(IN, GPR, NONE, NONE)		X(HCALL, GPR, NONE, NONE)	\
+	X(YIELD, NONE, NONE, NONE)					\
+	X(VLD, VREG, GPR, WIDTH)	X(VST, VREG, GPR, WIDTH)	\
+	X(VMOV, VREG, VREG, WIDTH)	X(VADDPS, VREG, VREG, WIDTH)	\
+	X(VMULPS, VREG, VREG, WIDTH)	X(VADDPD, VREG, VREG, WIDTH)	\
+	X(VMULPD, VREG, VREG, WIDTH)	X(VSUBPD, VREG, VREG, WIDTH)	\
+	X(VXOR, VREG, VREG, WIDTH)	X(VADDQ, VREG, VREG, WIDTH)	\
+	X(VRED, GPR, VREG, WIDTH)	X(SETRM, NONE, NONE, NONE)	\
+	X(GETCSR, GPR, NONE, NONE)	X(CVTIF, VREG, GPR, WIDTH128)	\
+	X(CVTFI, GPR, VREG, WIDTH128)
+
 /* Hypercalls (HCALL imm), handled in the kernel with no return to userspace. */
 #define LFPU_HCALL_VCPU_ID	0	/* ra = the vCPU's id */
 #define LFPU_HCALL_COUNT	1	/* ra = hypercalls this vCPU has made */
