@@ -46,7 +46,7 @@
 #define INSTANCE		TRACING "/instances/lazyfpu_rcu_tasks"
 #define GUEST_CPU		1
 #define TIMER_DELAY_MS		20
-#define TIMER_BOUND_US		1000000
+#define TIMER_BOUND_US		250000
 #define RCU_TASKS_BOUND_S	15
 #define CPU_LIMIT_S		1
 #define CPU_LIMIT_WAIT_S	30
