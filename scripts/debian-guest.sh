@@ -18,6 +18,10 @@
 #   5. boot it, as run-qemu.sh boots a test kernel, with
 #      lazyfpu.kernel=debian.
 #
+# LAZYFPU_MODULE_SRC names another source tree for the module (default:
+# this repository), e.g. a patched copy to try on a kernel the module
+# does not support yet.
+#
 # Results go to $work/result and $work/console.log, $work being
 # ${LAZYFPU_WORK:-$CACHE/work}/debian-KEY.  Exits 0 only if the result holds
 # the success token.
@@ -39,7 +43,7 @@ cc=$(target_cc "$arch")
 #    plus the test module the softirq test loads.
 rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
 	--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$LFPU_ROOT/" "$work/module/"
+	"${LAZYFPU_MODULE_SRC:-$LFPU_ROOT}/" "$work/module/"
 if ! make -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" LAZYFPU_TESTMODS=y \
 	-j"$JOBS" modules >"$work/module-build.log" 2>&1; then
 	cat "$work/module-build.log" >&2
@@ -84,7 +88,7 @@ done < <(for m in "${wanted[@]}"; do
 		modprobe -d "$root" -S "$DEB_RELEASE" --show-depends "$m" ||
 			die "$m: not in $DEB_MODULES"
 	 done)
-log "$key: preloading $n Debian module(s): $(xargs -n1 basename <"$work/preload.list" | tr '\n' ' ')"
+log "$key: preloading $n Debian module(s)${n:+: }$(sed 's|.*/||' "$work/preload.list" | tr '\n' ' ')"
 
 # gen_init_cpio writes device nodes without root; Debian's headers do not
 # ship it, so build it from a kernel source tree.
@@ -107,7 +111,7 @@ fi
 	echo "file /init $work/init 0755 0 0"
 	echo "file /lib/modules/preload $work/preload.list 0644 0 0"
 	for ko in "$work"/preload/*.ko; do
-		echo "file /lib/modules/preload.d/$(basename "$ko") $ko 0644 0 0"
+		[ -e "$ko" ] && echo "file /lib/modules/preload.d/$(basename "$ko") $ko 0644 0 0"
 	done
 	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
 	for e in "$LFPU_ROOT"/tools/examples/*.lfa; do

@@ -126,6 +126,7 @@ deb_host_tools() {	# SERIES
 				--enable 64BIT --enable UNWINDER_ORC &&
 			make -C "$src" O="$out" ARCH=x86_64 olddefconfig &&
 			make -C "$src" O="$out" ARCH=x86_64 -j"$JOBS" modules_prepare &&
+			mkdir -p "$out/tools/bpf/resolve_btfids" &&
 			make -C "$src/tools/bpf/resolve_btfids" \
 				OUTPUT="$out/tools/bpf/resolve_btfids/" -j"$JOBS"
 		} >"$out/build.log" 2>&1 ||
@@ -177,6 +178,17 @@ deb_make_vars() {	# KDIR DEBARCH
 		# config says the compiler has them.
 		"${cross}gcc" -fmin-function-alignment=16 -E -x c /dev/null >/dev/null 2>&1 ||
 			vars+=(CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=)
+	fi
+	# Module BTF (for BPF) needs pahole at least as new as the kernel's:
+	# its flags are chosen by the kernel's CONFIG_PAHOLE_VERSION.  Debian's
+	# kbuild depends on pahole; without one new enough here (Debian 12
+	# has 1.24, trixie's kernels want 1.30), skip BTF, which nothing in
+	# the module needs.
+	if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/.config" && [ -f "$kdir/vmlinux" ]; then
+		local have need
+		have=$(pahole --version 2>/dev/null | tr -dc '0-9')
+		need=$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$kdir/.config")
+		[ "${have:-0}" -ge "${need:-0}" ] || vars+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 	fi
 	echo "${vars[*]}"
 }
@@ -238,6 +250,8 @@ deb_fetch() {	# KEY: fetch and unpack, set the DEB_* variables
 		log "unpacking ${#debs[@]} packages of $key ($ver) into $dir"
 		mkdir -p "$CACHE/debian"
 		tmp=$(mktemp -d "$CACHE/debian/.unpack.XXXXXX")
+		# shellcheck disable=SC2064
+		trap "rm -rf '$tmp'" EXIT
 		for p in "${debs[@]}"; do
 			dpkg-deb -x "$p" "$tmp" || { rm -rf "$tmp"; die "cannot unpack $p"; }
 		done
