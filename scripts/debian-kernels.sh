@@ -91,7 +91,7 @@ deb_pkg_arch() {	# SUITE PACKAGE ARCH
 # The linux-* packages PACKAGE:ARCH depends on, matching REGEX (versions
 # and alternatives dropped).
 deb_deps() {	# SUITE PACKAGE:ARCH REGEX
-	deb_field "$1" "$2" Depends | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' |
+	deb_field "$1" "$2" Depends | tr ',|' '\n' | sed 's/^ *//; s/ .*//' |
 		grep -E "$3" || true
 }
 
@@ -167,7 +167,7 @@ deb_fix_host_tools() {	# SERIES KBUILD_DIR
 deb_make_vars() {	# KDIR DEBARCH
 	local kdir=$1 arch=$2 cross cc vars=()
 	case "$arch" in
-	arm64) cross=aarch64-linux-gnu-; vars+=(ARCH=arm64 CROSS_COMPILE=$cross) ;;
+	arm64) cross=aarch64-linux-gnu-; vars+=(ARCH=arm64 "CROSS_COMPILE=$cross") ;;
 	*) cross=x86_64-linux-gnu- ;;
 	esac
 	cc=$(sed -n 's/^CC = .*$(CROSS_COMPILE)\(gcc[-0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
@@ -277,7 +277,7 @@ deb_fetch() {	# KEY: fetch and unpack, set the DEB_* variables
 	# Debian 12 packages install under /lib and /boot, trixie's may use
 	# /usr/lib (merged /usr).
 	DEB_RELEASE=${rel#linux-image-}
-	DEB_MODULES= DEB_IMAGE=
+	DEB_MODULES='' DEB_IMAGE=''
 	for p in "$dir/lib/modules/$DEB_RELEASE" "$dir/usr/lib/modules/$DEB_RELEASE"; do
 		[ -d "$p" ] && DEB_MODULES=$p && break
 	done

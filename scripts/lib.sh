@@ -164,8 +164,11 @@ apt_suite_download() {	# SUITE PACKAGE VERSION ARCH
 		log "apt: downloading $pkg $ver ($arch) from $suite"
 		(cd "$tmp" && apt_get "$suite" -q download "$pkg:$arch=$ver" >&2) ||
 			{ rm -rf "$tmp"; die "apt: cannot download $pkg $ver ($arch) from $suite"; }
-		mv "$tmp/$(basename "$file")" "$file" && rmdir "$tmp" ||
-			{ rm -rf "$tmp"; die "apt: $pkg $ver ($arch) is not $(basename "$file")"; }
+		if ! mv "$tmp/$(basename "$file")" "$file"; then
+			rm -rf "$tmp"
+			die "apt: $pkg $ver ($arch) is not $(basename "$file")"
+		fi
+		rmdir "$tmp"
 	fi
 	echo "$file"
 }
