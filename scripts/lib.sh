@@ -193,8 +193,17 @@ source_pkg_version() {
 			die "linux-source-$1 is not installed (run: make deps)"
 		return
 	fi
+	# Every cache key asks, so remember the answer while the lists are
+	# unchanged instead of running apt-cache each time.
+	local memo="$CACHE/apt/$suite/version-linux-source-$1" stamp
+	stamp=$(apt_suite_refresh "$suite")
+	if [ "$memo" -nt "$stamp" ]; then
+		cat "$memo"
+		return
+	fi
 	ver=$(apt_suite_version "$suite" "linux-source-$1")
 	[ -n "$ver" ] || die "$suite has no linux-source-$1"
+	echo "$ver" >"$memo"
 	echo "$ver"
 }
 
