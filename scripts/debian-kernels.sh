@@ -34,17 +34,20 @@
 # lib.sh), so apt verifies them against the signed archive indexes; they
 # are unpacked with dpkg-deb -x into $CACHE/debian/KEY-VERSION, atomically.
 #
-# Two things differ from a machine that installs these packages, and are
-# repaired in the unpacked copy only:
+# What differs from a machine that installs these packages is repaired in
+# the unpacked copy only:
 #   - the headers' Makefile names /usr/src/... absolutely: rewritten to
 #     the unpacked tree;
+#   - modules.dep is made by the package's postinst: depmod runs here;
 #   - trixie's (7.3) kbuild programs need glibc 2.38, and Debian 12 has
 #     2.36: those that do not run here (modpost, objtool, resolve_btfids)
 #     are rebuilt from the same version's linux-source package.
-# And trixie's headers name gcc-14, which Debian 12 does not have: there
-# DEB_MAKE_VARS sets CC to Debian 12's gcc and drops the gcc-14-only
-# compiler flags.  A user of a 7.3 kernel on Debian 12 has the same
-# problem; see /work/notes/kernels-7.3.md.
+# And two things are worked around on the make command line
+# (DEB_MAKE_VARS): trixie's headers name gcc-14, which Debian 12 does not
+# have, so CC is Debian 12's gcc and the gcc-14-only flags are off (on
+# arm64 that leaves __init/__exit functions short of the alignment the
+# kernel's ftrace expects: such a module WARNs at load); and module BTF is
+# skipped when this machine's pahole is older than the kernel's.
 
 . "$(dirname "$0")/lib.sh"
 
