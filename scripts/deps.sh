@@ -10,6 +10,7 @@
 packages=(
 	make gcc libc6-dev perl bc bison flex libssl-dev libelf-dev
 	cpio xz-utils kmod rsync
+	debian-archive-keyring
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	sparse

@@ -4,7 +4,7 @@
 # Shared helpers for the lazyfpu test harness.  Sourced, never executed.
 #
 # Vocabulary used by every script:
-#   KVER   kernel series under test: 6.1 or 6.12 (Debian's linux-source-$KVER)
+#   KVER   kernel series under test: 6.1, 6.12 or 7.3 (Debian's linux-source-$KVER)
 #   ARCH   kernel architecture: x86_64 or arm64
 #   CACHE  where unpacked sources and built kernels live, outside the repo
 
@@ -14,7 +14,7 @@ set -e
 LFPU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${LAZYFPU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lazyfpu}
 JOBS=${JOBS:-$(($(nproc) + 1))}
-SUPPORTED_KVERS="6.1 6.12"
+SUPPORTED_KVERS="6.1 6.12 7.3"
 SUPPORTED_ARCHES="x86_64 arm64"
 
 die() { echo "lazyfpu: error: $*" >&2; exit 1; }
@@ -44,24 +44,191 @@ target_cc() {
 	esac
 }
 
-# The Debian package version of linux-source-$KVER, part of every cache key.
-source_pkg_version() {
-	dpkg-query -W -f='${Version}' "linux-source-$1" 2>/dev/null ||
-		die "linux-source-$1 is not installed (run: make deps)"
+# Packages from Debian suites other than the machine's own (7.3 from
+# trixie-backports, the kernel images of scripts/debian-kernels.sh) are
+# fetched by apt with a private sources list, lists and cache under
+# $CACHE/apt/SUITE; /etc/apt and /var/lib/apt are never written.  apt
+# still does the checking: the suite's InRelease must be signed by a key
+# in the Debian archive keyring, and each .deb must match the hash in the
+# signed Packages index.
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The Debian mirror the machine already uses, so that a machine behind a
+# local mirror or proxy keeps using it: the repository labelled LABEL
+# ("Debian", or "Debian-Security"), whatever the sources file format.
+# LAZYFPU_DEBIAN_MIRROR and LAZYFPU_DEBIAN_SECURITY_MIRROR override.
+debian_mirror() {	# [LABEL]
+	local label=${1:-Debian} uri
+	case "$label" in
+	Debian) uri=${LAZYFPU_DEBIAN_MIRROR:-} ;;
+	*) uri=${LAZYFPU_DEBIAN_SECURITY_MIRROR:-} ;;
+	esac
+	[ -z "$uri" ] || { echo "${uri%/}"; return; }
+	uri=$(apt-get indextargets --format '$(LABEL) $(REPO_URI)' 2>/dev/null |
+		awk -v l="$label" '$1 == l { print $2; exit }')
+	# Before the first `apt-get update` there is no release information:
+	# take the repository of the machine's main suite, and the usual
+	# layout of deb.debian.org for the security archive.
+	if [ -z "$uri" ]; then
+		uri=$(apt-get indextargets --no-release-info \
+				--format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+			awk '$1 !~ /-(security|updates)$/ { print $2; exit }')
+		[ -z "$uri" ] || [ "$label" = Debian ] || uri="${uri%/}-security"
+	fi
+	[ -n "$uri" ] || die "no $label mirror in the apt sources (set LAZYFPU_DEBIAN_MIRROR)"
+	echo "${uri%/}"
 }
 
-# Unpack /usr/src/linux-source-$KVER.tar.xz once per package version and
-# print the tree's path.  Unpacking is atomic (rename), so an interrupted
-# run never leaves a half-populated tree that later runs would trust.
+# The sources list of one private apt state.  A release name stands for
+# the release as its users have it (with its -updates and -security
+# suites, where the newest kernels of a stable release are); any other
+# name (bookworm-backports, trixie-backports) is that suite alone.
+apt_sources() {	# SUITE
+	local k="signed-by=$DEBIAN_KEYRING"
+	echo "deb [$k] $(debian_mirror) $1 main"
+	case "$1" in
+	*-*) ;;
+	*) echo "deb [$k] $(debian_mirror) $1-updates main"
+	   echo "deb [$k] $(debian_mirror Debian-Security) $1-security main" ;;
+	esac
+}
+
+# apt options for the private state of one suite.  Both architectures'
+# indexes are fetched: arm64 kernel images are downloaded, not installed.
+apt_suite_opts() {	# SUITE
+	local d="$CACHE/apt/$1"
+	echo "-o Dir::Etc::SourceList=$d/sources.list -o Dir::Etc::SourceParts=/dev/null"
+	echo "-o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache"
+	# Keep the parsed indexes (some systems, e.g. container images, turn
+	# the cache off); each apt-cache call would parse them again.
+	echo "-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin"
+	echo "-o Dir::Cache::Archives=$d/archives -o APT::Architectures=amd64,arm64"
+	# Root's apt downloads as _apt, which cannot enter a cache under
+	# /root; the files are hash-checked either way.
+	[ "$(id -u)" != 0 ] || echo "-o APT::Sandbox::User=root"
+}
+
+# Create or refresh the private lists of one suite.  They are refreshed
+# when older than a day; if that fails (no network), the old lists are
+# used, so a warm cache keeps working offline.  Prints the stamp file
+# whose time is that of the lists.
+apt_suite_refresh() {	# SUITE
+	local suite=$1 d="$CACHE/apt/$1" opts
+	if [ ! -e "$d/lists/.lazyfpu-updated" ] ||
+	   [ -n "$(find "$d/lists/.lazyfpu-updated" -mmin +1440)" ]; then
+		read -r -a opts <<<"$(apt_suite_opts "$suite" | tr '\n' ' ')"
+		mkdir -p "$d/lists/partial" "$d/cache" "$d/archives/partial"
+		apt_sources "$suite" >"$d/sources.list"
+		log "apt: updating the private package lists of $suite"
+		if apt-get "${opts[@]}" -q update >"$d/update.log" 2>&1 &&
+		   ! grep -qE "^(W|E):" "$d/update.log"; then
+			touch "$d/lists/.lazyfpu-updated"
+		elif [ -e "$d/lists/.lazyfpu-updated" ]; then
+			log "apt: could not refresh $suite (see $d/update.log); using the old lists"
+		else
+			cat "$d/update.log" >&2
+			die "apt: cannot fetch the package lists of $suite"
+		fi
+	fi
+	echo "$d/lists/.lazyfpu-updated"
+}
+
+# Run apt-get or apt-cache against one suite's private state.
+apt_suite() {	# SUITE apt-get|apt-cache ARGS...
+	local suite=$1 opts
+	shift
+	apt_suite_refresh "$suite" >/dev/null
+	read -r -a opts <<<"$(apt_suite_opts "$suite" | tr '\n' ' ')"
+	"$@" "${opts[@]}"
+}
+# The apt tools take their options after the command name too.
+apt_get() { local s=$1; shift; apt_suite "$s" apt-get "$@"; }
+apt_cache() { local s=$1; shift; apt_suite "$s" apt-cache "$@"; }
+
+# Newest version of PACKAGE in SUITE (empty if the suite has none).
+apt_suite_version() {	# SUITE PACKAGE[:ARCH]
+	apt_cache "$1" show --no-all-versions "$2" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -1
+}
+
+# Download PACKAGE=VERSION[:ARCH] from SUITE into $CACHE/debs once and
+# print the .deb's path.  apt names the file PACKAGE_VERSION_ARCH.deb with
+# ":" written as "%3a"; a file by that name was hash-checked when it was
+# downloaded (into a temporary directory, then renamed).
+apt_suite_download() {	# SUITE PACKAGE VERSION ARCH
+	local suite=$1 pkg=$2 ver=$3 arch=$4 file tmp
+	file="$CACHE/debs/${pkg}_${ver//:/%3a}_$arch.deb"
+	if [ ! -e "$file" ]; then
+		mkdir -p "$CACHE/debs"
+		tmp=$(mktemp -d "$CACHE/debs/.download.XXXXXX")
+		log "apt: downloading $pkg $ver ($arch) from $suite"
+		(cd "$tmp" && apt_get "$suite" -q download "$pkg:$arch=$ver" >&2) ||
+			{ rm -rf "$tmp"; die "apt: cannot download $pkg $ver ($arch) from $suite"; }
+		if ! mv "$tmp/$(basename "$file")" "$file"; then
+			rm -rf "$tmp"
+			die "apt: $pkg $ver ($arch) is not $(basename "$file")"
+		fi
+		rmdir "$tmp"
+	fi
+	echo "$file"
+}
+
+# Where linux-source-$KVER comes from: 6.1 and 6.12 are Debian 12
+# packages that `make deps` installs; newer series are downloaded from the
+# Debian suite that has them (an empty answer means "installed").
+source_suite() {
+	case "$1" in
+	6.1|6.12) echo "" ;;
+	7.3) echo "trixie-backports" ;;
+	*) die "no Debian source package known for Linux $1" ;;
+	esac
+}
+
+# The Debian package version of linux-source-$KVER, part of every cache key.
+source_pkg_version() {
+	local suite ver
+	suite=$(source_suite "$1")
+	if [ -z "$suite" ]; then
+		dpkg-query -W -f='${Version}' "linux-source-$1" 2>/dev/null ||
+			die "linux-source-$1 is not installed (run: make deps)"
+		return
+	fi
+	# Every cache key asks, so remember the answer while the lists are
+	# unchanged instead of running apt-cache each time.
+	local memo="$CACHE/apt/$suite/version-linux-source-$1" stamp
+	stamp=$(apt_suite_refresh "$suite")
+	if [ "$memo" -nt "$stamp" ]; then
+		cat "$memo"
+		return
+	fi
+	ver=$(apt_suite_version "$suite" "linux-source-$1")
+	[ -n "$ver" ] || die "$suite has no linux-source-$1"
+	echo "$ver" >"$memo"
+	echo "$ver"
+}
+
+# Unpack linux-source-$KVER.tar.xz once per package version and print the
+# tree's path.  The tarball is /usr/src/linux-source-$KVER.tar.xz of the
+# installed package, or is streamed out of the downloaded .deb without
+# installing it.  Unpacking is atomic (rename), so an interrupted run
+# never leaves a half-populated tree that later runs would trust.
 kernel_source() {
-	local kver=$1 ver dir tmp
+	local kver=$1 suite ver dir tmp deb
+	suite=$(source_suite "$kver")
 	ver=$(source_pkg_version "$kver")
 	dir="$CACHE/src/linux-source-$kver-$ver"
 	if [ ! -e "$dir/.lazyfpu-unpacked" ]; then
+		[ -z "$suite" ] || deb=$(apt_suite_download "$suite" "linux-source-$kver" "$ver" all)
 		log "unpacking linux-source-$kver ($ver) into $dir"
 		mkdir -p "$CACHE/src"
 		tmp=$(mktemp -d "$CACHE/src/.unpack.XXXXXX")
-		tar -C "$tmp" -xf "/usr/src/linux-source-$kver.tar.xz"
+		if [ -z "$suite" ]; then
+			tar -C "$tmp" -xf "/usr/src/linux-source-$kver.tar.xz"
+		else
+			dpkg-deb --fsys-tarfile "$deb" |
+				tar -xOf - "./usr/src/linux-source-$kver.tar.xz" |
+				tar -C "$tmp" -xJf -
+		fi
 		rm -rf "$dir"
 		mv "$tmp/linux-source-$kver" "$dir"
 		rmdir "$tmp"

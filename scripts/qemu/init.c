@@ -21,6 +21,15 @@
  *   lazyfpu.mode=run     run only /tests/<lazyfpu.run>, with the arguments
  *                        in lazyfpu.args (comma-separated), no KUnit (for
  *                        make fuzz and make stress)
+ *   lazyfpu.kernel=debian  the kernel is a distribution build, not a test
+ *                        kernel: kmemleak is not expected (its absence
+ *                        is a skip, not a failure)
+ *
+ * /lib/modules/preload, when present, lists kernel modules to load before
+ * anything else, one path per line, in load order: a distribution kernel
+ * builds the drivers of the result channel (virtio_console and the
+ * virtio transport) as modules.  The guest build writes it from the
+ * kernel's modules.dep.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -139,7 +148,7 @@ static const char *cmdline_value(const char *key, const char *fallback)
 }
 
 /* The result channel is the first virtio-serial port, /dev/vportNpM. */
-static FILE *open_result_channel(void)
+static FILE *find_result_channel(void)
 {
 	struct dirent *de;
 	char path[300];
@@ -155,6 +164,47 @@ static FILE *open_result_channel(void)
 	if (dir)
 		closedir(dir);
 	return f;
+}
+
+/*
+ * The port appears once the host has announced it over virtio-serial's
+ * control queue, which can be after virtio_console's init returned when
+ * the driver is a module loaded just before: wait a little for it.
+ */
+static FILE *open_result_channel(void)
+{
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 100 && !(f = find_result_channel()); i++)
+		usleep(100 * 1000);
+	return f;
+}
+
+/*
+ * Load the modules /lib/modules/preload lists, in order.  The result
+ * channel is not open yet, so errors go to the console; a module that is
+ * already there (EEXIST) is fine.
+ */
+static void preload_modules(void)
+{
+	char line[LINE_MAX_LEN];
+	FILE *list = fopen("/lib/modules/preload", "r");
+
+	while (list && fgets(line, sizeof(line), list)) {
+		int fd;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		fd = open(line, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST))
+			console("init: preloading %s: %s\n", line, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (list)
+		fclose(list);
 }
 
 static int load_module(const char *path)
@@ -372,7 +422,7 @@ static int kmemleak_clean(void)
 
 	if (access(path, F_OK)) {
 		emit(0, "# kmemleak is not available");
-		return 0;
+		return -1;
 	}
 	sleep(6);
 	write_file(path, "scan");
@@ -407,6 +457,7 @@ int main(void)
 
 	mount_filesystems();
 	setenv("PATH", "/bin:/tests:/demo", 1);
+	preload_modules();
 
 	result = open_result_channel();
 	if (!result) {
@@ -466,7 +517,11 @@ int main(void)
 		   loaded && !unload_module("lazyfpu"), "unload_modules");
 	top_result(kernel_log_clean(kmsg), "kernel_log_clean");
 	top_result(kernel_health(), "kernel_not_tainted");
-	top_result(kmemleak_clean(), "kmemleak_clean");
+	i = kmemleak_clean();
+	if (i < 0 && !strcmp(cmdline_value("lazyfpu.kernel", "test"), "debian"))
+		emitf(0, "ok %d kmemleak_clean # SKIP not in this kernel", ++top_index);
+	else
+		top_result(i > 0, "kmemleak_clean");
 
 	if (all_passed)
 		fprintf(result, "lazyfpu-verdict: success\n");
