@@ -13,17 +13,36 @@
  * while the module is loaded.
  */
 #include <linux/export.h>
+#include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 #include <lazyfpu/arch.h>
 
 #include "fpu.h"
 
 static struct lfpu_host_fpu lfpu_host_fpu __ro_after_init;
+static u32 lfpu_backend_mask __ro_after_init;
+
+/* Which backends can serve vCPUs here, for the log and LAZYFPU_CAP_BACKENDS. */
+static void __init lfpu_fpu_find_backends(void)
+{
+	const struct lfpu_fp_backend *const *be;
+	char names[128] = "";
+
+	for (be = lfpu_arch_backends; *be; be++) {
+		if (!lfpu_arch_backend_usable(*be))
+			continue;
+		lfpu_backend_mask |= BIT((*be)->id);
+		strlcat(names, " ", sizeof(names));
+		strlcat(names, (*be)->name, sizeof(names));
+	}
+	pr_info("FP backends:%s\n", names);
+}
 
 /**
  * lfpu_fpu_init() - probe the host FP/SIMD state shape
@@ -42,7 +61,18 @@ int __init lfpu_fpu_init(void)
 		lfpu_host_fpu.name, lfpu_arch_state_size(0),
 		lfpu_host_fpu.features, lfpu_host_fpu.vector_bytes,
 		lfpu_host_fpu.sve_vq_map);
+	lfpu_fpu_find_backends();
 	return 0;
+}
+
+/**
+ * lfpu_fpu_backend_mask() - BIT(LAZYFPU_BACKEND_*) of every usable backend
+ *
+ * Context: any.  Valid once lfpu_fpu_init() has succeeded.
+ */
+u32 lfpu_fpu_backend_mask(void)
+{
+	return lfpu_backend_mask;
 }
 
 /**

@@ -92,6 +92,7 @@ int lfpu_fpu_init(void);
 void lfpu_fpu_exit(void);
 u32 lfpu_fpu_vector_bytes(void);
 u32 lfpu_fpu_sve_vq_map(void);
+u32 lfpu_fpu_backend_mask(void);
 
 int lfpu_fp_vcpu_init(struct lfpu_vcpu_fp *fp, u32 policy, u32 vector_bytes,
 		      u32 vm_id, u32 vcpu_id);

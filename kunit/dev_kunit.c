@@ -74,4 +74,5 @@ kunit_test_suite(lfpu_dev_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for lazyfpu");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+/* A string works with every MODULE_IMPORT_NS() spelling (6.1 to 7.x). */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");

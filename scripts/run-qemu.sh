@@ -37,12 +37,11 @@ case "$arch" in
 x86_64)
 	qemu=(qemu-system-x86_64 -M pc -cpu max
 	      -device virtio-serial-pci)
-	cmdline="console=ttyS0 $cmdline"
-	# Under KASAN and TCG, ACPI's interpreter can take longer than its
-	# own loop timeout over the PCI routing method (_PRT), leaving the
-	# virtio-serial port without an IRQ; the BIOS's routing table is
-	# enough for QEMU's one PCI device.
-	[ "$flavour" = san ] && cmdline="$cmdline acpi=noirq"
+	# Under TCG, and more so with KASAN or on a busy host, ACPI's
+	# interpreter can take longer than its own loop timeout over the PCI
+	# routing method (_PRT), leaving the virtio-serial port without an
+	# IRQ; the BIOS's routing table is enough for QEMU's one PCI device.
+	cmdline="console=ttyS0 acpi=noirq $cmdline"
 	;;
 arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on$cpu_extra"

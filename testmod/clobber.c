@@ -40,8 +40,8 @@ static enum hrtimer_restart lfpu_clobber_tick(struct hrtimer *t)
 static int __init lfpu_clobber_init(void)
 {
 	/* _SOFT: the callback runs in softirq context, like crypto users. */
-	hrtimer_init(&lfpu_clobber_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	lfpu_clobber_timer.function = lfpu_clobber_tick;
+	lfpu_hrtimer_setup(&lfpu_clobber_timer, lfpu_clobber_tick, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL_SOFT);
 	hrtimer_start(&lfpu_clobber_timer, ns_to_ktime(LFPU_CLOBBER_PERIOD_NS),
 		      HRTIMER_MODE_REL_SOFT);
 	return 0;

@@ -45,6 +45,8 @@ long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap)
 		return vm ? vm->max_memory : lfpu_limit_max_memory();
 	case LAZYFPU_CAP_MAX_VMS:
 		return lfpu_limit_max_vms();
+	case LAZYFPU_CAP_BACKENDS:
+		return lfpu_fpu_backend_mask();
 	case LAZYFPU_CAP_VECTOR_BYTES:
 		return vector_bytes ? vector_bytes : lfpu_fpu_vector_bytes();
 	case LAZYFPU_CAP_ARM64_SVE_VQS:

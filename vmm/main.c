@@ -8,6 +8,7 @@
  */
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/utsname.h>
 #include <uapi/linux/lazyfpu.h>
 
 #include "../fpu/fpu.h"
@@ -29,6 +30,9 @@ static int __init lfpu_init(void)
 	if (ret)
 		goto err_run;
 
+	if (LFPU_KERNEL_UNTESTED)
+		pr_warn("Linux %s is newer than %s, the newest kernel lazyfpu was tested on\n",
+			utsname()->release, LFPU_NEWEST_TESTED_KERNEL);
 	pr_info("loaded, API version %d\n", LAZYFPU_API_VERSION);
 	return 0;
 

@@ -6,6 +6,9 @@
 #define _LAZYFPU_ARCH_ARM64_H
 
 #include <linux/align.h>
+#include <linux/bottom_half.h>
+#include <linux/kconfig.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 #include <asm/ptrace.h>
 
@@ -26,6 +29,30 @@ void lfpu_arm64_fpsimd_save(struct user_fpsimd_state *state);
 void lfpu_arm64_fpsimd_load(const struct user_fpsimd_state *state);
 int lfpu_arm64_validate_fpsimd(const struct user_fpsimd_state *state);
 int lfpu_arm64_validate_csr(u32 fpsr, u32 fpcr);
+
+/*
+ * A span in which live SVE state must survive: the kernel preserves only
+ * V0-V31, FPSR and FPCR of a kernel_neon_begin() section, so neither a
+ * preemption nor a softirq that uses NEON may happen inside it.  On !RT,
+ * disabling softirqs excludes both; on PREEMPT_RT, softirqs run in
+ * threads and local_bh_disable() leaves the task preemptible, so
+ * disabling preemption does (x86's fpregs_lock() makes the same choice).
+ */
+static inline void lfpu_arm64_sve_span_begin(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_disable();
+	else
+		local_bh_disable();
+}
+
+static inline void lfpu_arm64_sve_span_end(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		preempt_enable();
+	else
+		local_bh_enable();
+}
 
 void lfpu_arm64_sve_save(void *ffr, u32 *fpsr);
 void lfpu_arm64_sve_load(const void *ffr, const u32 *fpsr);

@@ -55,10 +55,17 @@ static void lfpu_neon_destroy(struct lfpu_vcpu_fp *fp)
 	fp->arch = NULL;
 }
 
+/*
+ * Where the kernel asks for one (compat.h), the section's buffer is the
+ * vCPU's own image: when the task is scheduled out, the kernel saves the
+ * guest's V0-V31, FPSR and FPCR exactly where the vCPU keeps them, and
+ * skips the reload when the task comes back to a CPU nothing else used,
+ * which is what KVM gets from fpsimd_bind_state_to_cpu().
+ */
 static u32 lfpu_neon_claim(struct lfpu_vcpu_fp *fp)
 {
 	WARN_ON_ONCE(!may_use_simd());
-	kernel_neon_begin();
+	lfpu_kernel_neon_begin(lfpu_neon_state(fp));
 	lfpu_arm64_fpsimd_load(lfpu_neon_state(fp));
 	return sizeof(struct user_fpsimd_state);
 }
@@ -96,7 +103,7 @@ static u32 lfpu_neon_release(struct lfpu_vcpu_fp *fp, bool save)
 {
 	if (save)
 		lfpu_arm64_fpsimd_save(lfpu_neon_state(fp));
-	kernel_neon_end();
+	lfpu_kernel_neon_end(lfpu_neon_state(fp));
 	return save ? sizeof(struct user_fpsimd_state) : 0;
 }
 
@@ -181,6 +188,17 @@ void *lfpu_arch_image_vreg(void *image, unsigned int reg)
 	return &((struct user_fpsimd_state *)image)->vregs[reg];
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_image_vreg);
+
+/**
+ * lfpu_arch_backend_usable() - arm64: NEON always, SVE where every CPU has it
+ * @backend: one of lfpu_arch_backends[]
+ *
+ * Context: any, after lfpu_arch_probe_fpu().
+ */
+bool lfpu_arch_backend_usable(const struct lfpu_fp_backend *backend)
+{
+	return backend != &lfpu_arm64_sve_backend || lfpu_fpu_sve_vq_map();
+}
 
 /**
  * lfpu_arch_select_backend() - arm64: NEON, or SVE at a vector length

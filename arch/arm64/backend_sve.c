@@ -4,17 +4,18 @@
  * own vector length, inside kernel_neon_begin() sections.
  *
  * The kernel preserves only V0-V31, FPSR and FPCR of a kernel-mode NEON
- * section (6.8+, TIF_KERNEL_FPSTATE): the bits of Z above 128, P, FFR and
- * ZCR_EL1 are lost to a preemption or to a softirq that uses NEON.  So
- * while SVE state is live, softirqs stay disabled (local_bh_disable(), which
- * also disables preemption): on 6.1 the section already does that, on 6.12
- * we add it.  The span is released, saving the state first if dirty,
- * before every reschedule (release_before_resched), as the XSAVE fallback
- * does on x86.  The host's ZCR_EL1 is saved at claim and restored at
- * release, so the host task's own vector length is never disturbed (the
- * kernel also re-sets it before the task's next SVE use).
+ * section (6.8+, TIF_KERNEL_FPSTATE; in 7.x in a buffer the caller
+ * provides): the bits of Z above 128, P, FFR and ZCR_EL1 are lost to a
+ * preemption or to a softirq that uses NEON.  So while SVE state is live,
+ * neither may happen (lfpu_arm64_sve_span_begin(): softirqs off, which
+ * also disables preemption, or on PREEMPT_RT preemption off): on 6.1 the
+ * section already does that, later we add it.  The span is released,
+ * saving the state first if dirty, at the RUN loop's yield point whenever
+ * a task or a softirq waits for the CPU (release_before_resched), as the
+ * XSAVE fallback does on x86.  The host's ZCR_EL1 is saved at claim and
+ * restored at release, so the host task's own vector length is never
+ * disturbed (the kernel also re-sets it before the task's next SVE use).
  */
-#include <linux/bottom_half.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
@@ -28,9 +29,16 @@
 #include "../../fpu/fpu.h"
 #include "arm64.h"
 
+/*
+ * @section_state: the buffer a newer kernel_neon_begin() keeps the
+ * section's FPSIMD state in while it is preemptible, between the section
+ * and the span opening (compat.h); scratch, never the guest's image,
+ * which the span's own save and load keep.
+ */
 struct lfpu_sve {
 	u32 vl;
 	u64 host_zcr;
+	struct user_fpsimd_state section_state;
 	u8 image[];
 };
 
@@ -78,8 +86,8 @@ static u32 lfpu_sve_claim(struct lfpu_vcpu_fp *fp)
 	struct lfpu_sve *sve = lfpu_sve(fp);
 
 	WARN_ON_ONCE(!may_use_simd());
-	kernel_neon_begin();
-	local_bh_disable();
+	lfpu_kernel_neon_begin(&sve->section_state);
+	lfpu_arm64_sve_span_begin();
 	sve->host_zcr = lfpu_sve_set_vl(sve->vl);
 	lfpu_arm64_sve_load(sve->image + lfpu_arm64_sve_ffr_offset(sve->vl),
 			    &lfpu_sve_csr(sve)->fpsr);
@@ -88,7 +96,7 @@ static u32 lfpu_sve_claim(struct lfpu_vcpu_fp *fp)
 
 static bool lfpu_sve_regs_hold_guest(struct lfpu_vcpu_fp *fp)
 {
-	/* Softirqs and preemption are off while claimed. */
+	/* Preemption (and, on !RT, softirqs) are off while claimed. */
 	WARN_ON_ONCE(preemptible());
 	return true;
 }
@@ -114,8 +122,8 @@ static u32 lfpu_sve_release(struct lfpu_vcpu_fp *fp, bool save)
 				    &lfpu_sve_csr(sve)->fpsr);
 	write_sysreg_s(sve->host_zcr, SYS_ZCR_EL1);
 	isb();
-	local_bh_enable();
-	kernel_neon_end();
+	lfpu_arm64_sve_span_end();
+	lfpu_kernel_neon_end(&sve->section_state);
 	return save ? fp->state_size : 0;
 }
 

@@ -12,7 +12,6 @@
  * RDVL reports, when the module loads and whenever a CPU comes online.
  */
 #include <linux/bits.h>
-#include <linux/bottom_half.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/printk.h>
@@ -21,6 +20,8 @@
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 #include <lazyfpu/arch.h>
+
+#include "arm64.h"
 
 #define LFPU_ARM64_FEATURE_SVE	BIT_ULL(0)
 
@@ -40,12 +41,13 @@ static u32 lfpu_arm64_rdvl(void)
 /* The SVE vector lengths this CPU supports.  Runs on that CPU, preemptible. */
 static u32 lfpu_arm64_probe_vqs(void)
 {
+	struct user_fpsimd_state section_state;
 	unsigned int vq;
 	u32 map = 0;
 	u64 zcr;
 
-	kernel_neon_begin();
-	local_bh_disable();
+	lfpu_kernel_neon_begin(&section_state);
+	lfpu_arm64_sve_span_begin();
 	zcr = read_sysreg_s(SYS_ZCR_EL1);
 	for (vq = 1; vq <= LFPU_SVE_VQ_MAX; vq++) {
 		write_sysreg_s((zcr & ~ZCR_ELx_LEN_MASK) | (vq - 1), SYS_ZCR_EL1);
@@ -55,8 +57,8 @@ static u32 lfpu_arm64_probe_vqs(void)
 	}
 	write_sysreg_s(zcr, SYS_ZCR_EL1);
 	isb();
-	local_bh_enable();
-	kernel_neon_end();
+	lfpu_arm64_sve_span_end();
+	lfpu_kernel_neon_end(&section_state);
 	return map;
 }
 

@@ -4,15 +4,17 @@
  *
  * The primary backend swaps the kernel's own guest fpstate in, as KVM
  * does; it needs the guest-fpstate API (fpu_alloc_guest_fpstate() and
- * friends), which the kernel exports only when KVM is configured and which
- * upstream is restricting to KVM itself.  compat/compat.h probes for it.
+ * friends), which the kernel exports only when KVM is configured, and
+ * newer kernels only to KVM itself (EXPORT_SYMBOL_FOR_KVM).
+ * compat/Kbuild.include probes for it.
  * The fallback does its own XSAVE/XRSTOR inside kernel_fpu_begin()
  * sections and works on every kernel.
  *
  * force_xsave selects the fallback even where the primary backend works,
  * so that both run in the test matrix.  It is read when a vCPU is created,
  * so writing /sys/module/lazyfpu/parameters/force_xsave affects only
- * vCPUs created afterwards.
+ * vCPUs created afterwards; where XSAVE is the only backend, it changes
+ * nothing.
  */
 #include <linux/export.h>
 #include <linux/errno.h>
@@ -35,6 +37,19 @@ const struct lfpu_fp_backend *const lfpu_arch_backends[] = {
 	NULL,
 };
 EXPORT_SYMBOL_IF_KUNIT(lfpu_arch_backends);
+
+/**
+ * lfpu_arch_backend_usable() - x86-64: every backend built is usable
+ * @backend: one of lfpu_arch_backends[]
+ *
+ * The fpstate swap is built only where the kernel lets modules link to
+ * its guest-fpstate API (compat/Kbuild.include); XSAVE is always there.
+ * Context: any.
+ */
+bool lfpu_arch_backend_usable(const struct lfpu_fp_backend *backend)
+{
+	return true;
+}
 
 /**
  * lfpu_arch_select_backend() - x86-64: fpstate swap, unless unavailable

@@ -21,6 +21,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
+#include LFPU_X86_CPUID_H
 #include <lazyfpu/arch.h>
 
 #include "x86.h"

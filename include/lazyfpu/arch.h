@@ -119,6 +119,16 @@ struct lfpu_fp_backend {
 };
 
 /**
+ * lfpu_arch_backend_usable() - can @backend serve vCPUs on this host?
+ * @backend: one of lfpu_arch_backends[]
+ *
+ * lfpu_arch_backends[] lists what the module was built with; this says
+ * what the host and the kernel then allow (for example SVE hardware).
+ * Context: any, after lfpu_arch_probe_fpu().
+ */
+bool lfpu_arch_backend_usable(const struct lfpu_fp_backend *backend);
+
+/**
  * lfpu_arch_select_backend() - the backend a new vCPU will use
  * @vector_bytes: the VM's vector length setting (0: the default state)
  *

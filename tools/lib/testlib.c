@@ -29,17 +29,43 @@ int lfpu_test_set_param(const char *name, const char *value)
 	return n < 0 ? -1 : 0;
 }
 
+long lfpu_test_cap(long cap)
+{
+	int fd = open("/dev/lazyfpu", O_RDWR | O_CLOEXEC);
+	long v = fd < 0 ? -1 : ioctl(fd, LAZYFPU_CHECK_EXTENSION, cap);
+
+	if (fd >= 0)
+		close(fd);
+	return v;
+}
+
+/*
+ * The backends the module offers (LAZYFPU_CAP_BACKENDS) decide the
+ * configurations: on x86 with both, the default one (the fpstate swap)
+ * and XSAVE through force_xsave; with XSAVE alone (a kernel that keeps
+ * its guest-fpstate API from modules), XSAVE, which is then the default.
+ */
 int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max)
 {
-	int backends = access("/sys/module/lazyfpu/parameters/force_xsave", F_OK) ? 1 : 2;
-	int n = 0, p, b;
+	long backends = lfpu_test_cap(LAZYFPU_CAP_BACKENDS);
+	int swap = backends > 0 && (backends & (1L << LAZYFPU_BACKEND_X86_FPSTATE_SWAP));
+	int xsave = backends > 0 && (backends & (1L << LAZYFPU_BACKEND_X86_XSAVE));
+	struct { int force_xsave; const char *suffix; } kinds[2];
+	int nkinds = 0, n = 0, p, k;
 
-	for (b = 0; b < backends; b++)
+	if (swap)
+		kinds[nkinds++] = (typeof(kinds[0])){ 0, "" };
+	if (xsave)
+		kinds[nkinds++] = (typeof(kinds[0])){ swap, "_xsave" };
+	if (!nkinds)		/* arm64: the NEON backend */
+		kinds[nkinds++] = (typeof(kinds[0])){ 0, "" };
+
+	for (k = 0; k < nkinds; k++)
 		for (p = LAZYFPU_FP_POLICY_LAZY; p <= LAZYFPU_FP_POLICY_EAGER && n < max; p++) {
 			cfgs[n].policy = p;
-			cfgs[n].xsave = b;
+			cfgs[n].xsave = kinds[k].force_xsave;
 			snprintf(cfgs[n].name, sizeof(cfgs[n].name), "%s%s",
-				 lfpu_policy_name(p), b ? "_xsave" : "");
+				 lfpu_policy_name(p), kinds[k].suffix);
 			n++;
 		}
 	return n;

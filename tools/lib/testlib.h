@@ -13,13 +13,16 @@
 /* One FP configuration: a policy on a backend. */
 struct lfpu_test_cfg {
 	int policy;
-	int xsave;	/* x86: the XSAVE fallback backend */
+	int xsave;	/* x86: choose the XSAVE backend with force_xsave */
 	char name[32];
 };
 
+/* LAZYFPU_CHECK_EXTENSION(@cap) on a system fd; -1 on error. */
+long lfpu_test_cap(long cap);
+
 /*
- * Every configuration this host supports: the three policies, times both
- * x86 backends where force_xsave exists.  Returns how many.
+ * Every configuration this host supports: the three policies, times each
+ * x86 backend LAZYFPU_CAP_BACKENDS offers.  Returns how many.
  */
 int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max);
 

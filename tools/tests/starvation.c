@@ -48,6 +48,8 @@
 #define TIMER_DELAY_MS		20
 #define TIMER_BOUND_US		250000
 #define RCU_TASKS_BOUND_S	15
+/* A kernel function to trace: rarely called, in every kernel. */
+#define TRACED_FUNCTION		"ksys_sync"
 #define CPU_LIMIT_S		1
 #define CPU_LIMIT_WAIT_S	30
 
@@ -188,7 +190,7 @@ static void *toggle_function_tracer(void *arg)
 
 	rmdir(INSTANCE);
 	t->ok = !mkdir(INSTANCE, 0755) &&
-		!write_str(INSTANCE "/set_ftrace_filter", "lfpu_create_vm") &&
+		!write_str(INSTANCE "/set_ftrace_filter", TRACED_FUNCTION) &&
 		!write_str(INSTANCE "/current_tracer", "function") &&
 		!write_str(INSTANCE "/current_tracer", "nop");
 	rmdir(INSTANCE);

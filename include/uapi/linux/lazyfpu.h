@@ -62,6 +62,11 @@
  *	SVE vector length vq * 16 bytes that every CPU supports; 0 elsewhere.
  * LAZYFPU_CAP_MAX_VMS: the number of VMs one process may have alive at
  *	once; LAZYFPU_CREATE_VM beyond it fails with -ENOSPC.
+ * LAZYFPU_CAP_BACKENDS: bit (1 << LAZYFPU_BACKEND_*) set for each FP
+ *	backend that can serve vCPUs on this host and kernel.  x86-64:
+ *	FPSTATE_SWAP where the kernel lets modules use its guest-fpstate
+ *	API, XSAVE always; arm64: NEON always, SVE where
+ *	LAZYFPU_CAP_ARM64_SVE_VQS is not 0.
  *
  * LAZYFPU_CHECK_EXTENSION also works on a VM fd, where
  * LAZYFPU_CAP_FPU_STATE_SIZE and LAZYFPU_CAP_VECTOR_BYTES describe the
@@ -74,6 +79,7 @@
 #define LAZYFPU_CAP_VECTOR_BYTES	5
 #define LAZYFPU_CAP_ARM64_SVE_VQS	6
 #define LAZYFPU_CAP_MAX_VMS		7
+#define LAZYFPU_CAP_BACKENDS		8
 
 /* VM ioctls. */
 #define LAZYFPU_SET_GUEST_MEMORY	_IOW(LAZYFPUIO, 0x10, struct lazyfpu_guest_memory)
