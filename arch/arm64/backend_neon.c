@@ -60,13 +60,17 @@ static void lfpu_neon_destroy(struct lfpu_vcpu_fp *fp)
  * vCPU's own image: when the task is scheduled out, the kernel saves the
  * guest's V0-V31, FPSR and FPCR exactly where the vCPU keeps them, and
  * skips the reload when the task comes back to a CPU nothing else used,
- * which is what KVM gets from fpsimd_bind_state_to_cpu().
+ * which is what KVM gets from fpsimd_bind_state_to_cpu().  That is also
+ * why the section must not be preempted between opening and the load:
+ * the kernel would save the registers' previous contents over the image.
  */
 static u32 lfpu_neon_claim(struct lfpu_vcpu_fp *fp)
 {
 	WARN_ON_ONCE(!may_use_simd());
+	preempt_disable();
 	lfpu_kernel_neon_begin(lfpu_neon_state(fp));
 	lfpu_arm64_fpsimd_load(lfpu_neon_state(fp));
+	preempt_enable();
 	return sizeof(struct user_fpsimd_state);
 }
 
