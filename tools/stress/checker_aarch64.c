@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 host checkers: the kernel's own FP context-switch tests, from
+ * tools/testing/selftests/arm64/fp of the kernel under test
+ * (scripts/build-guest.sh builds them into /checkers):
+ *
+ *  - fpsimd-test, one pinned to each CPU: writes a pattern unique to its
+ *    pid and iteration into V0-V31, yields, reads it back;
+ *  - sve-test, one pinned to each CPU, at the default vector length: the
+ *    same on Z0-Z31, P0-P15 and FFR, and checks its vector length;
+ *  - fp-stress, the kernel's driver of both: on every CPU, fpsimd-test,
+ *    sve-test at every vector length, and kernel-test (hashing through
+ *    AF_ALG, or one more fpsimd-test where the kernel has no AF_ALG),
+ *    tickled with signals every second.
+ *
+ * Stopped with SIGTERM, each test prints "Terminated by signal 15, no
+ * error, iterations=N, signals=M"; at the first difference it prints
+ * "Mismatch: ..." with the expected and actual values, and exits.  Their
+ * iterations are the checks counted here.  The tests pinned here also
+ * get SIGUSR2 (counted in their signals) at every tick.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <asm/hwcap.h>
+
+#include "ktap.h"
+#include "../lib/testlib.h"
+#include "stress.h"
+
+#define MAX_PROCS	(2 * 8 + 1)
+#define MAX_OUTPUT	(1 << 20)
+
+struct proc {
+	char label[48];
+	char *argv[4];
+	int cpu;		/* pinned there, or -1 */
+	pid_t pid;
+	int fd;
+	pthread_t reader;
+	int reading;
+	volatile int output_seen;	/* its signal handlers are set */
+	char *out;
+	size_t len;
+	int status;
+};
+
+static struct proc procs[MAX_PROCS];
+static int nr_procs;
+static int have_sve;
+static char fp_stress_timeout[16];
+
+static void *reader_main(void *arg)
+{
+	struct proc *p = arg;
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(p->fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n <= 0)
+			continue;
+		p->output_seen = 1;
+		if (p->len + (size_t)n >= MAX_OUTPUT)
+			continue;
+		p->out = realloc(p->out, p->len + (size_t)n + 1);
+		memcpy(p->out + p->len, buf, (size_t)n);
+		p->len += (size_t)n;
+		p->out[p->len] = '\0';
+	}
+	close(p->fd);
+	return NULL;
+}
+
+static void spawn(const char *dir, const char *label, int cpu, char *prog, char *arg1, char *arg2)
+{
+	struct proc *p = &procs[nr_procs++];
+	int pipefd[2];
+
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	p->argv[0] = prog;
+	p->argv[1] = arg1;
+	p->argv[2] = arg2;
+	p->cpu = cpu;
+	p->pid = -1;
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		ktap_diag("%s: pipe: %s", label, strerror(errno));
+		return;
+	}
+	p->pid = fork();
+	if (p->pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		/* fp-stress runs the other tests as ./name. */
+		if (!chdir(dir))
+			execv(prog, p->argv);
+		printf("exec %s/%s: %s\n", dir, prog, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	p->fd = pipefd[0];
+	if (p->pid < 0) {
+		ktap_diag("%s: fork: %s", label, strerror(errno));
+		close(p->fd);
+		return;
+	}
+	if (cpu >= 0)
+		stress_pin(p->pid, cpu);
+	p->reading = !pthread_create(&p->reader, NULL, reader_main, p);
+}
+
+int stress_checkers_nr_results(void)
+{
+	return 3;
+}
+
+void stress_checkers_start(const struct stress_opts *o)
+{
+	int cpus = lfpu_test_ncpus(), cpu;
+	char label[48];
+
+	have_sve = !!(getauxval(AT_HWCAP) & HWCAP_SVE);
+	for (cpu = 0; cpu < cpus && nr_procs + 2 < MAX_PROCS; cpu++) {
+		snprintf(label, sizeof(label), "fpsimd-test on CPU %d", cpu);
+		spawn(o->checkers, label, cpu, "./fpsimd-test", NULL, NULL);
+		if (have_sve) {
+			snprintf(label, sizeof(label), "sve-test on CPU %d", cpu);
+			spawn(o->checkers, label, cpu, "./sve-test", NULL, NULL);
+		}
+	}
+	/* The stop ends it, with SIGTERM, if its own timeout has not. */
+	snprintf(fp_stress_timeout, sizeof(fp_stress_timeout), "%u", o->duration);
+	spawn(o->checkers, "fp-stress", -1, "./fp-stress", "-t", fp_stress_timeout);
+}
+
+/* SIGUSR2 counts as a signal in the tests, once their handlers are set. */
+void stress_checkers_tick(void)
+{
+	int i;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].cpu >= 0 && procs[i].pid > 0 && procs[i].output_seen)
+			kill(procs[i].pid, SIGUSR2);
+}
+
+void stress_checkers_stop(void)
+{
+	int i, waited;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].pid > 0)
+			kill(procs[i].pid, SIGTERM);
+	for (i = 0; i < nr_procs; i++) {
+		struct proc *p = &procs[i];
+
+		if (p->pid <= 0)
+			continue;
+		/* fp-stress collects its children first: give it time. */
+		for (waited = 0; waitpid(p->pid, &p->status, WNOHANG) == 0; waited++) {
+			if (waited == 300) {
+				ktap_diag("%s: no exit 30 s after SIGTERM; killing it", p->label);
+				kill(p->pid, SIGKILL);
+			}
+			usleep(100 * 1000);
+		}
+		if (p->reading)
+			pthread_join(p->reader, NULL);
+	}
+}
+
+/* Copy the lines of @p's output holding @what into diagnostics. */
+static void show_lines(const struct proc *p, const char *const *what)
+{
+	const char *line = p->out;
+
+	while (line && *line) {
+		const char *end = strchrnul(line, '\n');
+		int i;
+
+		for (i = 0; what[i]; i++)
+			if (memmem(line, (size_t)(end - line), what[i], strlen(what[i]))) {
+				ktap_diag("%s: %.*s", p->label, (int)(end - line), line);
+				break;
+			}
+		line = *end ? end + 1 : end;
+	}
+}
+
+static const char *const trouble[] = {
+	"Mismatch", "Expected", "Got", "Bad", "not ok", "exited", "fail", "exec ", NULL,
+};
+
+static int exited_cleanly(const struct proc *p)
+{
+	return p->pid > 0 && WIFEXITED(p->status) && WEXITSTATUS(p->status) == 0;
+}
+
+/* Every "iterations=N" in @p's output, summed. */
+static uint64_t iterations(const struct proc *p, int *found)
+{
+	const char *s = p->out;
+	uint64_t n = 0;
+
+	*found = 0;
+	while (s && (s = strstr(s, "iterations="))) {
+		s += strlen("iterations=");
+		n += strtoull(s, NULL, 10);
+		(*found)++;
+	}
+	return n;
+}
+
+static int mismatches(const struct proc *p)
+{
+	const char *s = p->out;
+	int n = 0;
+
+	while (s && (s = strstr(s, "Mismatch"))) {
+		s++;
+		n++;
+	}
+	return n;
+}
+
+/* The fpsimd-test or sve-test processes we pinned. */
+static void report_pinned(const char *prog, const char *name, struct stress_totals *t)
+{
+	uint64_t checks = 0;
+	int i, ok = 1, n = 0;
+
+	for (i = 0; i < nr_procs; i++) {
+		struct proc *p = &procs[i];
+		uint64_t it;
+		int found, bad;
+
+		if (p->cpu < 0 || strcmp(p->argv[0], prog))
+			continue;
+		n++;
+		it = iterations(p, &found);
+		bad = mismatches(p);
+		checks += it;
+		t->host_mismatches += bad;
+		ktap_diag("%s: %llu iterations%s", p->label, (unsigned long long)it,
+			  bad ? ", MISMATCH" : found ? ", no error" : ", no report");
+		if (bad || found != 1 || !it || !exited_cleanly(p)) {
+			show_lines(p, trouble);
+			ok = 0;
+		}
+	}
+	t->host_checks += checks;
+	stress_result(ok && n > 0, name);
+}
+
+static void report_fp_stress(struct stress_totals *t)
+{
+	struct proc *p = &procs[nr_procs - 1];
+	int found, bad = mismatches(p), pass = 0, fail = -1;
+	uint64_t it = iterations(p, &found);
+	const char *totals = p->out ? strstr(p->out, "Totals: pass:") : NULL;
+
+	if (totals)
+		sscanf(totals, "Totals: pass:%d fail:%d", &pass, &fail);
+	t->host_checks += it;
+	t->host_mismatches += bad;
+	ktap_diag("fp-stress: %d tests passed, %d failed, %llu iterations, %d mismatches",
+		  pass, fail, (unsigned long long)it, bad);
+	if (!exited_cleanly(p) || !pass || fail || bad || !it)
+		show_lines(p, trouble);
+	stress_result(exited_cleanly(p) && pass > 0 && !fail && !bad && it, "host_fp_stress");
+}
+
+void stress_checkers_report(struct stress_totals *t)
+{
+	report_pinned("./fpsimd-test", "host_fpsimd_test", t);
+	if (have_sve)
+		report_pinned("./sve-test", "host_sve_test", t);
+	else
+		stress_skip("host_sve_test", "no SVE");
+	report_fp_stress(t);
+}
