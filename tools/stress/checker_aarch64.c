@@ -38,6 +38,8 @@
 
 #define MAX_PROCS	(2 * 8 + 1)
 #define MAX_OUTPUT	(1 << 20)
+/* Seconds fp-stress may take to start its tests, and so to end after us. */
+#define FP_STRESS_GRACE	120
 
 struct proc {
 	char label[48];
@@ -96,6 +98,12 @@ static void spawn(const char *dir, const char *label, int cpu, char *prog, char 
 	}
 	p->pid = fork();
 	if (p->pid == 0) {
+		/*
+		 * A group of its own: the tests kill(0, ...) on some errors,
+		 * and so does a child of fp-stress that gets SIGTERM before
+		 * its exec (it still has fp-stress's handler and pid 0).
+		 */
+		setpgid(0, 0);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
@@ -137,7 +145,11 @@ void stress_checkers_start(const struct stress_opts *o)
 			spawn(o->checkers, label, cpu, "./sve-test", NULL, NULL);
 		}
 	}
-	/* The stop ends it, with SIGTERM, if its own timeout has not. */
+	/*
+	 * It stops by itself, the duration after all its tests have started
+	 * (the stop waits for that): a SIGTERM before then would reach tests
+	 * still on their way to exec, which makes them kill their group.
+	 */
 	snprintf(fp_stress_timeout, sizeof(fp_stress_timeout), "%u", o->duration);
 	spawn(o->checkers, "fp-stress", -1, "./fp-stress", "-t", fp_stress_timeout);
 }
@@ -152,21 +164,29 @@ void stress_checkers_tick(void)
 			kill(procs[i].pid, SIGUSR2);
 }
 
+/*
+ * The pinned tests stop at SIGTERM; fp-stress gets FP_STRESS_GRACE
+ * seconds to end by itself, then SIGTERM too.  Anything still there 30 s
+ * later is killed.
+ */
 void stress_checkers_stop(void)
 {
 	int i, waited;
 
 	for (i = 0; i < nr_procs; i++)
-		if (procs[i].pid > 0)
+		if (procs[i].pid > 0 && procs[i].cpu >= 0)
 			kill(procs[i].pid, SIGTERM);
 	for (i = 0; i < nr_procs; i++) {
 		struct proc *p = &procs[i];
 
 		if (p->pid <= 0)
 			continue;
-		/* fp-stress collects its children first: give it time. */
 		for (waited = 0; waitpid(p->pid, &p->status, WNOHANG) == 0; waited++) {
-			if (waited == 300) {
+			if (waited == 10 * FP_STRESS_GRACE) {
+				ktap_diag("%s: still running %d s after the stop", p->label,
+					  FP_STRESS_GRACE);
+				kill(p->pid, SIGTERM);
+			} else if (waited == 10 * (FP_STRESS_GRACE + 30)) {
 				ktap_diag("%s: no exit 30 s after SIGTERM; killing it", p->label);
 				kill(p->pid, SIGKILL);
 			}

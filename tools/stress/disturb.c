@@ -39,6 +39,7 @@ static struct {
 	pthread_t thread;
 	int running;
 	uint64_t cycles;
+	uint64_t offline_ms, online_ms;	/* the longest each took */
 	int error;		/* errno of a failed offline or online */
 } hotplug;
 
@@ -47,6 +48,7 @@ static struct {
 	int running;
 	uint64_t attempts, refused, unloaded;
 	int bad_errno;
+	uint64_t late_ms;	/* the latest the thread woke up */
 } rmmod;
 
 static int set_cpu1_online(int online)
@@ -73,24 +75,39 @@ static int bring_cpu1_back(void)
 	return -1;
 }
 
+/* *@max = the longest time from @since to now so far. */
+static void longest(uint64_t *max, uint64_t since)
+{
+	uint64_t now = stress_now_ms();
+
+	if (now > since && now - since > *max)
+		*max = now - since;
+}
+
 static void *hotplug_main(void *arg)
 {
+	uint64_t t;
+
 	(void)arg;
 	while (!stress_stop) {
 		stress_nap_ms(ONLINE_MS);
 		if (stress_stop)
 			break;
+		t = stress_now_ms();
 		if (set_cpu1_online(0)) {
 			hotplug.error = errno;
 			ktap_diag("taking CPU 1 offline: %s", strerror(errno));
 			break;
 		}
+		longest(&hotplug.offline_ms, t);
 		stress_nap_ms(OFFLINE_MS);
+		t = stress_now_ms();
 		if (bring_cpu1_back()) {
 			hotplug.error = errno;
 			ktap_diag("bringing CPU 1 back online: %s", strerror(errno));
 			break;
 		}
+		longest(&hotplug.online_ms, t);
 		hotplug.cycles++;
 		if (!stress_stop)
 			stress_repin_all();
@@ -102,7 +119,10 @@ static void *tick_main(void *arg)
 {
 	(void)arg;
 	for (;;) {
+		uint64_t due = stress_now_ms() + TICK_MS;
+
 		stress_nap_ms(TICK_MS);
+		longest(&rmmod.late_ms, due);
 		/* Joined before any fd closes: then rmmod is allowed to work. */
 		if (stress_stop)
 			break;
@@ -150,12 +170,17 @@ void stress_disturb_report(struct stress_totals *t)
 	stress_result(clobber.hits_before >= 0 && clobbers > 0, "softirq_clobber_ran");
 
 	t->hotplug_cycles = hotplug.cycles;
-	ktap_diag("%llu CPU 1 offline/online cycles", (unsigned long long)hotplug.cycles);
+	ktap_diag("%llu CPU 1 offline/online cycles; the longest offline took %llu ms, online %llu ms",
+		  (unsigned long long)hotplug.cycles, (unsigned long long)hotplug.offline_ms,
+		  (unsigned long long)hotplug.online_ms);
 	stress_result(hotplug.cycles > 0 && !hotplug.error, "cpu_hotplug_cycles");
 
 	ktap_diag("rmmod lazyfpu: %llu attempts, %llu refused, %llu succeeded%s%s",
 		  (unsigned long long)rmmod.attempts, (unsigned long long)rmmod.refused,
 		  (unsigned long long)rmmod.unloaded, rmmod.bad_errno ? ", last error: " : "",
 		  rmmod.bad_errno ? strerror(rmmod.bad_errno) : "");
+	/* Not a verdict (TCG is slow and noisy), but starvation shows here. */
+	ktap_diag("the rmmod thread's %d ms naps ended up to %llu ms late", TICK_MS,
+		  (unsigned long long)rmmod.late_ms);
 	stress_result(rmmod.attempts > 0 && rmmod.refused == rmmod.attempts, "rmmod_refused");
 }

@@ -547,11 +547,12 @@ void stress_guests_stop(void)
 
 static uint32_t expected_backend(const struct stress_vm *v)
 {
-	if (v->sve_vl)
-		return LAZYFPU_BACKEND_ARM64_SVE;
-	if (v->cfg.xsave)
-		return LAZYFPU_BACKEND_X86_XSAVE;
-	return v->vcpus[0].stats.backend;	/* the default: any */
+#if defined(__aarch64__)
+	return v->sve_vl ? LAZYFPU_BACKEND_ARM64_SVE : LAZYFPU_BACKEND_ARM64_NEON;
+#else
+	/* The default is the fpstate swap, or XSAVE where KVM is not built. */
+	return v->cfg.xsave ? LAZYFPU_BACKEND_X86_XSAVE : v->vcpus[0].stats.backend;
+#endif
 }
 
 static void report_vm(struct stress_vm *v)
