@@ -38,7 +38,7 @@
 
 #define MAX_PROCS	(2 * 8 + 1)
 #define MAX_OUTPUT	(1 << 20)
-/* Seconds fp-stress may take to start its tests, and so to end after us. */
+/* Seconds fp-stress may take to get all its tests running. */
 #define FP_STRESS_GRACE	120
 
 struct proc {
@@ -50,12 +50,14 @@ struct proc {
 	pthread_t reader;
 	int reading;
 	volatile int output_seen;	/* its signal handlers are set */
+	pthread_mutex_t lock;		/* of out and len */
 	char *out;
 	size_t len;
-	int status;
+	int status, reaped;
 };
 
 static struct proc procs[MAX_PROCS];
+static struct proc *fp_stress;
 static int nr_procs;
 static int have_sve;
 static char fp_stress_timeout[16];
@@ -72,16 +74,19 @@ static void *reader_main(void *arg)
 		p->output_seen = 1;
 		if (p->len + (size_t)n >= MAX_OUTPUT)
 			continue;
+		pthread_mutex_lock(&p->lock);
 		p->out = realloc(p->out, p->len + (size_t)n + 1);
 		memcpy(p->out + p->len, buf, (size_t)n);
 		p->len += (size_t)n;
 		p->out[p->len] = '\0';
+		pthread_mutex_unlock(&p->lock);
 	}
 	close(p->fd);
 	return NULL;
 }
 
-static void spawn(const char *dir, const char *label, int cpu, char *prog, char *arg1, char *arg2)
+static struct proc *spawn(const char *dir, const char *label, int cpu, char *prog, char *arg1,
+			  char *arg2)
 {
 	struct proc *p = &procs[nr_procs++];
 	int pipefd[2];
@@ -92,9 +97,10 @@ static void spawn(const char *dir, const char *label, int cpu, char *prog, char 
 	p->argv[2] = arg2;
 	p->cpu = cpu;
 	p->pid = -1;
+	pthread_mutex_init(&p->lock, NULL);
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		ktap_diag("%s: pipe: %s", label, strerror(errno));
-		return;
+		return p;
 	}
 	p->pid = fork();
 	if (p->pid == 0) {
@@ -119,11 +125,12 @@ static void spawn(const char *dir, const char *label, int cpu, char *prog, char 
 	if (p->pid < 0) {
 		ktap_diag("%s: fork: %s", label, strerror(errno));
 		close(p->fd);
-		return;
+		return p;
 	}
 	if (cpu >= 0)
 		stress_pin(p->pid, cpu);
 	p->reading = !pthread_create(&p->reader, NULL, reader_main, p);
+	return p;
 }
 
 int stress_checkers_nr_results(void)
@@ -145,13 +152,10 @@ void stress_checkers_start(const struct stress_opts *o)
 			spawn(o->checkers, label, cpu, "./sve-test", NULL, NULL);
 		}
 	}
-	/*
-	 * It stops by itself, the duration after all its tests have started
-	 * (the stop waits for that): a SIGTERM before then would reach tests
-	 * still on their way to exec, which makes them kill their group.
-	 */
-	snprintf(fp_stress_timeout, sizeof(fp_stress_timeout), "%u", o->duration);
-	spawn(o->checkers, "fp-stress", -1, "./fp-stress", "-t", fp_stress_timeout);
+	/* Its timeout counts from when its tests run: the stop comes first. */
+	snprintf(fp_stress_timeout, sizeof(fp_stress_timeout), "%u",
+		 o->duration + FP_STRESS_GRACE);
+	fp_stress = spawn(o->checkers, "fp-stress", -1, "./fp-stress", "-t", fp_stress_timeout);
 }
 
 /* SIGUSR2 counts as a signal in the tests, once their handlers are set. */
@@ -164,9 +168,47 @@ void stress_checkers_tick(void)
 			kill(procs[i].pid, SIGUSR2);
 }
 
+/* Occurrences of @what in @p's output so far. */
+static int occurrences(struct proc *p, const char *what)
+{
+	const char *s;
+	int n = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (s = p->out; s && (s = strstr(s, what)); s++)
+		n++;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
 /*
- * The pinned tests stop at SIGTERM; fp-stress gets FP_STRESS_GRACE
- * seconds to end by itself, then SIGTERM too.  Anything still there 30 s
+ * Whether all of fp-stress's tests have reached their exec: each prints
+ * its PID there, and fp-stress's plan (1..N) counts them.  Before, a test
+ * still has fp-stress's SIGTERM handler, which would kill(0) the group.
+ */
+static int fp_stress_tests_started(struct proc *p)
+{
+	const char *plan;
+	int planned = 0;
+
+	pthread_mutex_lock(&p->lock);
+	plan = p->out ? strstr(p->out, "\n1..") : NULL;
+	if (plan)
+		planned = atoi(plan + 4);
+	pthread_mutex_unlock(&p->lock);
+	return planned > 0 && occurrences(p, "PID:") >= planned;
+}
+
+static int reaped(struct proc *p)
+{
+	if (!p->reaped && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+		p->reaped = 1;
+	return p->reaped;
+}
+
+/*
+ * SIGTERM to every test; to fp-stress once all its tests run (it has
+ * FP_STRESS_GRACE seconds to get there).  Anything still there 30 s
  * later is killed.
  */
 void stress_checkers_stop(void)
@@ -174,19 +216,25 @@ void stress_checkers_stop(void)
 	int i, waited;
 
 	for (i = 0; i < nr_procs; i++)
-		if (procs[i].pid > 0 && procs[i].cpu >= 0)
+		if (procs[i].pid > 0 && &procs[i] != fp_stress)
 			kill(procs[i].pid, SIGTERM);
+	for (waited = 0; fp_stress->pid > 0 && !reaped(fp_stress) &&
+			 !fp_stress_tests_started(fp_stress); waited++) {
+		if (waited == 10 * FP_STRESS_GRACE) {
+			ktap_diag("fp-stress: its tests did not all start in %d s", FP_STRESS_GRACE);
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	if (fp_stress->pid > 0 && !reaped(fp_stress))
+		kill(fp_stress->pid, SIGTERM);
 	for (i = 0; i < nr_procs; i++) {
 		struct proc *p = &procs[i];
 
 		if (p->pid <= 0)
 			continue;
-		for (waited = 0; waitpid(p->pid, &p->status, WNOHANG) == 0; waited++) {
-			if (waited == 10 * FP_STRESS_GRACE) {
-				ktap_diag("%s: still running %d s after the stop", p->label,
-					  FP_STRESS_GRACE);
-				kill(p->pid, SIGTERM);
-			} else if (waited == 10 * (FP_STRESS_GRACE + 30)) {
+		for (waited = 0; !reaped(p); waited++) {
+			if (waited == 300) {
 				ktap_diag("%s: no exit 30 s after SIGTERM; killing it", p->label);
 				kill(p->pid, SIGKILL);
 			}
@@ -239,18 +287,6 @@ static uint64_t iterations(const struct proc *p, int *found)
 	return n;
 }
 
-static int mismatches(const struct proc *p)
-{
-	const char *s = p->out;
-	int n = 0;
-
-	while (s && (s = strstr(s, "Mismatch"))) {
-		s++;
-		n++;
-	}
-	return n;
-}
-
 /* The fpsimd-test or sve-test processes we pinned. */
 static void report_pinned(const char *prog, const char *name, struct stress_totals *t)
 {
@@ -266,7 +302,7 @@ static void report_pinned(const char *prog, const char *name, struct stress_tota
 			continue;
 		n++;
 		it = iterations(p, &found);
-		bad = mismatches(p);
+		bad = occurrences(p, "Mismatch");
 		checks += it;
 		t->host_mismatches += bad;
 		ktap_diag("%s: %llu iterations%s", p->label, (unsigned long long)it,
@@ -282,8 +318,8 @@ static void report_pinned(const char *prog, const char *name, struct stress_tota
 
 static void report_fp_stress(struct stress_totals *t)
 {
-	struct proc *p = &procs[nr_procs - 1];
-	int found, bad = mismatches(p), pass = 0, fail = -1;
+	struct proc *p = fp_stress;
+	int found, bad = occurrences(p, "Mismatch"), pass = 0, fail = -1;
 	uint64_t it = iterations(p, &found);
 	const char *totals = p->out ? strstr(p->out, "Totals: pass:") : NULL;
 

@@ -138,13 +138,17 @@ static void *tick_main(void *arg)
 	return NULL;
 }
 
-void stress_disturb_start(const struct stress_opts *o)
+void stress_disturb_prepare(const struct stress_opts *o)
 {
 	if (!lfpu_test_load_module(o->clobber_ko))
 		clobber.loaded = 1;
 	else if (errno != EEXIST)
 		clobber.load_errno = errno;
 	clobber.hits_before = lfpu_test_clobber_hits();
+}
+
+void stress_disturb_start(void)
+{
 	hotplug.running = !pthread_create(&hotplug.thread, NULL, hotplug_main, NULL);
 	rmmod.running = !pthread_create(&rmmod.thread, NULL, tick_main, NULL);
 }

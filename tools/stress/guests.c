@@ -334,9 +334,9 @@ static void report_csr(struct stress_vcpu *c, uint64_t got)
 
 /*
  * RUN until the guest's next OUT to STRESS_PORT_PROGRESS (every third
- * step), every RUN with the thread's own registers loaded and checked,
- * relaying the guest's reports.  Returns 0, or -1 when something went
- * wrong (said in a diagnostic).
+ * step), or a signal once the run is stopped, every RUN with the thread's
+ * own registers loaded and checked, relaying the guest's reports.
+ * Returns 0, or -1 when something went wrong (said in a diagnostic).
  */
 static int run_to_progress(struct stress_vcpu *c, unsigned int *seed)
 {
@@ -358,6 +358,9 @@ static int run_to_progress(struct stress_vcpu *c, unsigned int *seed)
 		if (ret) {
 			if (errno == EINTR && run->exit_reason == LAZYFPU_EXIT_INTR) {
 				c->interrupted++;
+				/* The timer's signals end a stopped run at once. */
+				if (stress_stop)
+					return 0;
 				continue;
 			}
 			ktap_diag("%s vCPU %d: RUN: %s, exit %s", name, c->vcpu.id,
@@ -512,8 +515,8 @@ void stress_guests_start(void)
 }
 
 /*
- * Join the vCPU threads (each sees the stop at its next OUT, a few
- * thousand guest instructions away) and collect what they counted.
+ * Join the vCPU threads (each sees the stop at its next OUT or timer
+ * signal) and collect what they counted.
  */
 void stress_guests_stop(void)
 {

@@ -7,10 +7,9 @@
  *   lazyfpu-stress [--duration SECONDS] [--clobber-module PATH] [--checkers DIR]
  *
  * Without --duration it runs the short variant that `make check` boots
- * with.  The timeline: create the vCPUs, start the host checkers, start
- * the vCPU threads, load the softirq clobber module and start the CPU
- * hotplug and rmmod threads; after the duration stop everything and
- * report, as KTAP, one result per component with the number of checks
+ * with.  The timeline: create the vCPUs, load the softirq clobber
+ * module, start the host checkers, the vCPU threads, and the CPU hotplug
+ * and rmmod threads; after the duration stop everything and report, as KTAP, one result per component with the number of checks
  * each ran.  A component that did not run (no checks, no signal, no
  * hotplug cycle, no clobber) fails, as does any mismatch: a stress run
  * that cannot fail proves nothing.  The last diagnostic line,
@@ -104,6 +103,15 @@ void stress_repin_all(void)
 	pthread_mutex_unlock(&pinned_lock);
 }
 
+/* Milliseconds since *@t, which becomes now. */
+static uint64_t lap(uint64_t *t)
+{
+	uint64_t now = stress_now_ms(), ms = now - *t;
+
+	*t = now;
+	return ms;
+}
+
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
@@ -130,7 +138,7 @@ int main(int argc, char **argv)
 		.checkers = "/checkers",
 	};
 	struct stress_totals sum = { 0 };
-	uint64_t started, t[3], loaded;
+	uint64_t t = stress_now_ms(), loaded, stopped[3];
 	int c, ready;
 
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -158,26 +166,29 @@ int main(int argc, char **argv)
 		  STRESS_DISTURB_RESULTS);
 	ktap_diag("lazyfpu-stress: %u s on %ld CPUs", o.duration, sysconf(_SC_NPROCESSORS_ONLN));
 	ready = ready == 0 && stress_guests_setup() == 0;
+	/* Loaded before the load: under it, a module load takes seconds. */
+	stress_disturb_prepare(&o);
+	ktap_diag("set up in %llu ms", (unsigned long long)lap(&t));
 
-	started = stress_now_ms();
 	stress_checkers_start(&o);
-	t[0] = stress_now_ms();
 	if (ready)
 		stress_guests_start();
-	t[1] = stress_now_ms();
-	stress_disturb_start(&o);
-	t[2] = stress_now_ms();
-	/* Slow starts under load are a symptom worth seeing (a starved CPU). */
-	ktap_diag("started: checkers in %llu ms, vCPU threads in %llu ms, disturbances in %llu ms",
-		  (unsigned long long)(t[0] - started), (unsigned long long)(t[1] - t[0]),
-		  (unsigned long long)(t[2] - t[1]));
+	stress_disturb_start();
+	/* Slow starts and stops under load are worth seeing: a starved CPU. */
+	ktap_diag("started in %llu ms", (unsigned long long)lap(&t));
 	stress_nap_ms(o.duration * 1000);
-	loaded = stress_now_ms() - started;
+	loaded = lap(&t);
 
 	stress_stop = 1;
 	stress_disturb_stop();
+	stopped[0] = lap(&t);
 	stress_guests_stop();
+	stopped[1] = lap(&t);
 	stress_checkers_stop();
+	stopped[2] = lap(&t);
+	ktap_diag("stopped: hotplug and rmmod threads in %llu ms, vCPUs in %llu ms, "
+		  "checkers in %llu ms", (unsigned long long)stopped[0],
+		  (unsigned long long)stopped[1], (unsigned long long)stopped[2]);
 
 	stress_guests_report(&sum);
 	stress_checkers_report(&sum);

@@ -117,12 +117,13 @@ void stress_checkers_stop(void);
 void stress_checkers_report(struct stress_totals *t);
 
 /*
- * The disturbances (disturb.c): the softirq clobber module, a CPU hotplug
- * cycle of CPU 1, and rmmod attempts every 100 ms.  Stopped first, before
- * any lazyfpu fd is closed.
+ * The disturbances (disturb.c): the softirq clobber module (loaded at
+ * prepare, before the load), a CPU hotplug cycle of CPU 1, and rmmod
+ * attempts every 100 ms.  Stopped first, before any lazyfpu fd is closed.
  */
 #define STRESS_DISTURB_RESULTS	3
-void stress_disturb_start(const struct stress_opts *o);
+void stress_disturb_prepare(const struct stress_opts *o);
+void stress_disturb_start(void);
 void stress_disturb_stop(void);
 void stress_disturb_report(struct stress_totals *t);
 
