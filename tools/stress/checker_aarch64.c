@@ -65,7 +65,7 @@ static char fp_stress_timeout[16];
 static void *reader_main(void *arg)
 {
 	struct proc *p = arg;
-	char buf[4096];
+	char buf[4096], *out;
 	ssize_t n;
 
 	while ((n = read(p->fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
@@ -75,10 +75,13 @@ static void *reader_main(void *arg)
 		if (p->len + (size_t)n >= MAX_OUTPUT)
 			continue;
 		pthread_mutex_lock(&p->lock);
-		p->out = realloc(p->out, p->len + (size_t)n + 1);
-		memcpy(p->out + p->len, buf, (size_t)n);
-		p->len += (size_t)n;
-		p->out[p->len] = '\0';
+		out = realloc(p->out, p->len + (size_t)n + 1);
+		if (out) {
+			memcpy(out + p->len, buf, (size_t)n);
+			p->len += (size_t)n;
+			out[p->len] = '\0';
+			p->out = out;
+		}
 		pthread_mutex_unlock(&p->lock);
 	}
 	close(p->fd);
