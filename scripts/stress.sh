@@ -47,8 +47,10 @@ for cfg in "$@"; do
 		failed=$((failed + 1))
 	fi
 
+	# "stress-summary: key=value ...", the driver's last diagnostic.
 	declare -A s=()
-	for kv in $(sed -n 's/^ *# stress-summary: //p' "$work/result$sfx" 2>/dev/null); do
+	read -r -a kvs <<<"$(sed -n 's/^ *# stress-summary: //p' "$work/result$sfx" 2>/dev/null)"
+	for kv in "${kvs[@]}"; do
 		s[${kv%%=*}]=${kv#*=}
 	done
 	secs=${s[seconds]:-0}
