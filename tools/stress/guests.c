@@ -148,7 +148,7 @@ int stress_guests_nr_results(void)
 	return 1 + nr_vms + 3;
 }
 
-/* guest.lfa with its ".W" width placeholder filled in. */
+/* guest.lfa with its ".W" width placeholder filled in (at most ".256"). */
 static char *guest_program(const char *width)
 {
 	char *out = malloc(sizeof(guest_template) * 2), *o = out;

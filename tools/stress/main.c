@@ -7,8 +7,8 @@
  *   lazyfpu-stress [--duration SECONDS] [--clobber-module PATH] [--checkers DIR]
  *
  * Without --duration it runs the short variant that `make check` boots
- * with.  The timeline: create the vCPUs, load the softirq clobber
- * module, start the host checkers, the vCPU threads, and the CPU hotplug
+ * with.  The timeline: start the host checkers, create the vCPUs, load
+ * the softirq clobber module, start the vCPU threads and the CPU hotplug
  * and rmmod threads; after the duration stop everything and report, as KTAP, one result per component with the number of checks
  * each ran.  A component that did not run (no checks, no signal, no
  * hotplug cycle, no clobber) fails, as does any mismatch: a stress run
@@ -165,12 +165,13 @@ int main(int argc, char **argv)
 	ktap_plan(stress_guests_nr_results() + stress_checkers_nr_results() +
 		  STRESS_DISTURB_RESULTS);
 	ktap_diag("lazyfpu-stress: %u s on %ld CPUs", o.duration, sysconf(_SC_NPROCESSORS_ONLN));
+	/* First: the arm64 checkers take seconds to start theirs. */
+	stress_checkers_start(&o);
 	ready = ready == 0 && stress_guests_setup() == 0;
 	/* Loaded before the load: under it, a module load takes seconds. */
 	stress_disturb_prepare(&o);
 	ktap_diag("set up in %llu ms", (unsigned long long)lap(&t));
 
-	stress_checkers_start(&o);
 	if (ready)
 		stress_guests_start();
 	stress_disturb_start();
@@ -179,15 +180,16 @@ int main(int argc, char **argv)
 	stress_nap_ms(o.duration * 1000);
 	loaded = lap(&t);
 
+	/* The checkers before the vCPUs, which then have the CPUs to leave. */
 	stress_stop = 1;
 	stress_disturb_stop();
 	stopped[0] = lap(&t);
-	stress_guests_stop();
-	stopped[1] = lap(&t);
 	stress_checkers_stop();
+	stopped[1] = lap(&t);
+	stress_guests_stop();
 	stopped[2] = lap(&t);
-	ktap_diag("stopped: hotplug and rmmod threads in %llu ms, vCPUs in %llu ms, "
-		  "checkers in %llu ms", (unsigned long long)stopped[0],
+	ktap_diag("stopped: hotplug and rmmod threads in %llu ms, checkers in %llu ms, "
+		  "vCPUs in %llu ms", (unsigned long long)stopped[0],
 		  (unsigned long long)stopped[1], (unsigned long long)stopped[2]);
 
 	stress_guests_report(&sum);

@@ -107,8 +107,8 @@ void stress_guests_report(struct stress_totals *t);
 
 /*
  * The host checkers (checker_<arch>.c), pinned to every CPU: started
- * before the vCPUs, ticked every 100 ms (they get signals too), stopped
- * after them.
+ * first, ticked every 100 ms (they get signals too), stopped before the
+ * vCPUs.
  */
 int stress_checkers_nr_results(void);
 void stress_checkers_start(const struct stress_opts *o);
