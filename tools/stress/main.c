@@ -9,11 +9,12 @@
  * Without --duration it runs the short variant that `make check` boots
  * with.  The timeline: start the host checkers, create the vCPUs, load
  * the softirq clobber module, start the vCPU threads and the CPU hotplug
- * and rmmod threads; after the duration stop everything and report, as KTAP, one result per component with the number of checks
- * each ran.  A component that did not run (no checks, no signal, no
- * hotplug cycle, no clobber) fails, as does any mismatch: a stress run
- * that cannot fail proves nothing.  The last diagnostic line,
- * "stress-summary: ...", is for scripts/stress.sh.
+ * and rmmod threads; after the duration stop everything and report, as
+ * KTAP, one result per component with the number of checks each ran.  A
+ * component that did not run (no checks, no signal, no hotplug cycle, no
+ * clobber) fails, as does any mismatch: a stress run that cannot fail
+ * proves nothing.  The last diagnostic line, "stress-summary: ...", is
+ * for scripts/stress.sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,7 +29,7 @@
 #include "ktap.h"
 #include "stress.h"
 
-/* The short variant: ~10 s of load, ~15 s in all under QEMU TCG. */
+/* The short variant: it adds 10-15 s to a boot under QEMU TCG. */
 #define SHORT_DURATION	8
 
 volatile sig_atomic_t stress_stop;
