@@ -9,6 +9,8 @@
 #   make install                install the module and run depmod
 #                               (INSTALL_MOD_PATH=<dir> installs under <dir>)
 #   make check                  static checks + QEMU test matrix (the tests)
+#   make stress [DURATION=600]  the stress run beside independent checkers,
+#                               DURATION seconds per (kernel, arch) guest
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
 #   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=] [FLAVOUR=san]
 #                               a long run of the ABI fuzzer in QEMU
@@ -23,7 +25,7 @@ override ARCH := arm64
 endif
 
 .PHONY: all modules kdir-exists clean install modules_install check static-check \
-	qemu-check demo fuzz deps tools kernels help
+	qemu-check stress demo fuzz deps tools kernels help
 
 all: modules
 
@@ -73,6 +75,15 @@ static-check:
 
 qemu-check:
 	scripts/check.sh --no-static $(MATRIX)
+
+# The stress run (scripts/stress.sh, tools/stress/): its own default
+# matrix, one guest per (kernel, arch); MATRIX on the command line or in
+# the environment replaces it.
+DURATION ?= 600
+STRESS_MATRIX := 6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64
+
+stress:
+	scripts/stress.sh $(DURATION) $(if $(filter file,$(origin MATRIX)),$(STRESS_MATRIX),$(MATRIX))
 
 demo:
 	scripts/demo.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64)

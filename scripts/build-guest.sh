@@ -12,6 +12,9 @@
 #     $work/sparse says "ran", "skipped: <why>" or "not run: <why>";
 #   - the static userspace programs: tests, lazyfpu-vmm, the demo, and the
 #     example guest programs;
+#   - arm64: the kernel's own FP selftests (fpsimd-test, sve-test,
+#     fp-stress, kernel-test) from the kernel under test's source, the
+#     host checkers of the stress run (tools/stress/);
 #   - the guest init;
 #   - an initramfs holding all of it.
 # Prints the work directory; the initramfs is $work/initramfs.cpio.
@@ -66,6 +69,30 @@ fi
 make -s -C "$LFPU_ROOT/tools" CC="$cc" O="$work/tools" >&2 ||
 	die "userspace build failed for $arch"
 
+# 2b. arm64: the kernel's FP context-switch tests, built as its
+#     tools/testing/selftests/arm64/fp/Makefile does, but static.  The
+#     test programs are freestanding assembly; fp-stress and kernel-test
+#     (6.12 only) are C against the kernel's own uapi headers.
+checkers=()
+if [ "$arch" = arm64 ]; then
+	ksrc=$(kernel_source "$kver")
+	fp="$ksrc/tools/testing/selftests/arm64/fp"
+	hdr=$(kernel_headers "$kver" "$arch")
+	mkdir -p "$work/checkers"
+	for t in fpsimd-test sve-test; do
+		$cc -static -nostdlib -I"$fp" -o "$work/checkers/$t" "$fp/$t.S" "$fp/asm-utils.S" ||
+			die "building $t failed"
+		checkers+=("$t")
+	done
+	for t in fp-stress kernel-test; do
+		[ -e "$fp/$t.c" ] || continue
+		$cc -static -O2 -D_GNU_SOURCE= -I"$ksrc/tools/testing/selftests" -isystem "$hdr" \
+			-I"$ksrc/tools/include" -o "$work/checkers/$t" "$fp/$t.c" \
+			>"$work/checkers/$t.log" 2>&1 || { cat "$work/checkers/$t.log" >&2; die "building $t failed"; }
+		checkers+=("$t")
+	done
+fi
+
 # 3. The guest init.
 $cc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$LFPU_ROOT/scripts/qemu/init.c" ||
 	die "guest init build failed for $arch"
@@ -85,6 +112,7 @@ spec="$work/initramfs.spec"
 	echo "dir /demo 0755 0 0"
 	echo "dir /bin 0755 0 0"
 	echo "dir /examples 0755 0 0"
+	echo "dir /checkers 0755 0 0"
 	echo "file /init $work/init 0755 0 0"
 	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
 	for e in "$LFPU_ROOT"/tools/examples/*.lfa; do
@@ -95,6 +123,9 @@ spec="$work/initramfs.spec"
 	done
 	for t in "$work"/tools/tests/*; do
 		echo "file /tests/$(basename "$t") $t 0755 0 0"
+	done
+	for t in "${checkers[@]}"; do
+		echo "file /checkers/$t $work/checkers/$t 0755 0 0"
 	done
 	for d in "$work"/tools/demo/*; do
 		[ -e "$d" ] && echo "file /demo/$(basename "$d") $d 0755 0 0"

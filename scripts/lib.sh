@@ -237,6 +237,29 @@ kernel_source() {
 	echo "$dir"
 }
 
+# The kernel's userspace headers for KVER on ARCH (make headers_install),
+# installed once per source package version; prints their include
+# directory.  The kernel's own selftests build against them.  Installing
+# is atomic (rename), as unpacking is.
+kernel_headers() {	# KVER ARCH
+	local kver=$1 arch=$2 src dir tmp vars
+	src=$(kernel_source "$kver")
+	dir="$CACHE/headers/linux-$kver-$(source_pkg_version "$kver")-$arch"
+	if [ ! -e "$dir/.lazyfpu-installed" ]; then
+		log "installing the $kver/$arch kernel headers into $dir"
+		mkdir -p "$CACHE/headers"
+		tmp=$(mktemp -d "$CACHE/headers/.install.XXXXXX")
+		read -r -a vars <<<"$(kmake_vars "$arch")"
+		make -s -C "$src" "${vars[@]}" O="$tmp/build" headers_install >&2 ||
+			die "headers_install failed for $kver/$arch"
+		mv "$tmp/build/usr/include" "$tmp/include"
+		rm -rf "$tmp/build" "$dir"
+		touch "$tmp/.lazyfpu-installed"
+		mv "$tmp" "$dir"
+	fi
+	echo "$dir/include"
+}
+
 # Kernel flavours: "" is the test kernel; "san" adds the sanitizers
 # (KASAN, UBSAN bounds, KFENCE, lockup panics) of kconfig/san.config.
 check_flavour() {

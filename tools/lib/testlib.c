@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -182,6 +183,19 @@ int lfpu_test_load_module(const char *path)
 int lfpu_test_unload_module(const char *name)
 {
 	return (int)syscall(SYS_delete_module, name, O_NONBLOCK);
+}
+
+long lfpu_test_clobber_hits(void)
+{
+	char buf[32] = "";
+	int fd = open("/sys/module/lazyfpu_clobber/parameters/hits", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atol(buf) : -1;
 }
 
 int lfpu_test_pin(int cpu)

@@ -53,6 +53,9 @@ int lfpu_test_run_checking_host(struct lfpu_vcpu *vcpu, const char *what, uint64
 int lfpu_test_load_module(const char *path);
 int lfpu_test_unload_module(const char *name);
 
+/* lazyfpu_clobber.ko's count of softirq clobbers so far, or -1. */
+long lfpu_test_clobber_hits(void);
+
 /* Pin the calling thread to @cpu. */
 int lfpu_test_pin(int cpu);
 

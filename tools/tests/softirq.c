@@ -11,12 +11,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "ktap.h"
 #include "checksum.h"
@@ -24,28 +20,14 @@
 #include "../lib/testlib.h"
 
 #define CLOBBER_KO	"/lib/modules/lazyfpu_clobber.ko"
-#define HITS		"/sys/module/lazyfpu_clobber/parameters/hits"
 #define ITERATIONS	60000
-
-static long clobber_hits(void)
-{
-	char buf[32] = "";
-	int fd = open(HITS, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atol(buf) : -1;
-}
 
 static int run(const struct lfpu_test_cfg *cfg)
 {
 	uint64_t want[CHECKSUM_OUTS], got[CHECKSUM_OUTS];
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
-	long before = clobber_hits(), after;
+	long before = lfpu_test_clobber_hits(), after;
 	int n, runs, eintr;
 	char src[2048];
 
@@ -59,7 +41,7 @@ static int run(const struct lfpu_test_cfg *cfg)
 	if (lfpu_test_vm(&vm, cfg, src) || lfpu_test_vcpu(&vm, &vcpu, 0))
 		return 0;
 	n = lfpu_test_run_checking_host(&vcpu, cfg->name, got, CHECKSUM_OUTS, &runs, &eintr);
-	after = clobber_hits();
+	after = lfpu_test_clobber_hits();
 	lfpu_vcpu_destroy(&vcpu);
 	lfpu_vm_destroy(&vm);
 	ktap_diag("%s: %ld softirq clobbers during the run", cfg->name, after - before);
