@@ -61,10 +61,12 @@
 #endif
 
 /*
- * cpuid_count() moved from asm/processor.h to asm/cpuid/api.h; a quoted
- * include searches the kernel's include directories too.
+ * cpuid_count() moved from asm/processor.h to asm/cpuid/api.h
+ * (compat/Kbuild.include probes for the header: sparse has no
+ * __has_include).  A quoted include searches the kernel's include
+ * directories too.
  */
-#if defined(CONFIG_X86_64) && __has_include("asm/cpuid/api.h")
+#ifdef LFPU_HAVE_X86_CPUID_API_H
 #define LFPU_X86_CPUID_H "asm/cpuid/api.h"
 #else
 #define LFPU_X86_CPUID_H "asm/processor.h"
