@@ -38,7 +38,6 @@ kbuild=$(kernel_build_dir "$kver" "$arch" "$flavour")
 work=$(work_dir "$kver" "$arch" "$flavour")
 mkdir -p "$work"
 read -r -a vars <<<"$(kmake_vars "$arch")"
-cc=$(target_cc "$arch")
 
 # 1. The module, from a private copy of the sources.
 rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
@@ -65,72 +64,13 @@ else
 	echo "ran" >"$work/sparse"
 fi
 
-# 2. Userspace programs.
-make -s -C "$LFPU_ROOT/tools" CC="$cc" O="$work/tools" >&2 ||
-	die "userspace build failed for $arch"
+# 2. Userspace programs, the guest init and, on arm64, the kernel's FP
+#    selftests from the source of the kernel under test.
+build_guest_programs "$arch" "$kver" "$work"
 
-# 2b. arm64: the kernel's FP context-switch tests, built as its
-#     tools/testing/selftests/arm64/fp/Makefile does, but static.  The
-#     test programs are freestanding assembly; fp-stress and kernel-test
-#     (6.12 only) are C against the kernel's own uapi headers.
-checkers=()
-if [ "$arch" = arm64 ]; then
-	ksrc=$(kernel_source "$kver")
-	fp="$ksrc/tools/testing/selftests/arm64/fp"
-	hdr=$(kernel_headers "$kver" "$arch")
-	mkdir -p "$work/checkers"
-	for t in fpsimd-test sve-test; do
-		$cc -static -nostdlib -I"$fp" -o "$work/checkers/$t" "$fp/$t.S" "$fp/asm-utils.S" ||
-			die "building $t failed"
-		checkers+=("$t")
-	done
-	for t in fp-stress kernel-test; do
-		[ -e "$fp/$t.c" ] || continue
-		$cc -static -O2 -D_GNU_SOURCE= -I"$ksrc/tools/testing/selftests" -isystem "$hdr" \
-			-I"$ksrc/tools/include" -o "$work/checkers/$t" "$fp/$t.c" \
-			>"$work/checkers/$t.log" 2>&1 || { cat "$work/checkers/$t.log" >&2; die "building $t failed"; }
-		checkers+=("$t")
-	done
-fi
-
-# 3. The guest init.
-$cc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$LFPU_ROOT/scripts/qemu/init.c" ||
-	die "guest init build failed for $arch"
-
-# 4. The initramfs, written by the kernel's own gen_init_cpio so that
+# 3. The initramfs, written by the kernel's own gen_init_cpio so that
 #    device nodes need no root.
-spec="$work/initramfs.spec"
-{
-	echo "dir /dev 0755 0 0"
-	echo "nod /dev/console 0600 0 0 c 5 1"
-	echo "dir /proc 0755 0 0"
-	echo "dir /sys 0755 0 0"
-	echo "dir /tmp 1777 0 0"
-	echo "dir /lib 0755 0 0"
-	echo "dir /lib/modules 0755 0 0"
-	echo "dir /tests 0755 0 0"
-	echo "dir /demo 0755 0 0"
-	echo "dir /bin 0755 0 0"
-	echo "dir /examples 0755 0 0"
-	echo "dir /checkers 0755 0 0"
-	echo "file /init $work/init 0755 0 0"
-	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
-	for e in "$LFPU_ROOT"/tools/examples/*.lfa; do
-		echo "file /examples/$(basename "$e") $e 0644 0 0"
-	done
-	for ko in "$work"/module/*.ko; do
-		echo "file /lib/modules/$(basename "$ko") $ko 0644 0 0"
-	done
-	for t in "$work"/tools/tests/*; do
-		echo "file /tests/$(basename "$t") $t 0755 0 0"
-	done
-	for t in "${checkers[@]}"; do
-		echo "file /checkers/$t $work/checkers/$t 0755 0 0"
-	done
-	for d in "$work"/tools/demo/*; do
-		[ -e "$d" ] && echo "file /demo/$(basename "$d") $d 0755 0 0"
-	done
-} >"$spec"
-"$kbuild/usr/gen_init_cpio" "$spec" >"$work/initramfs.cpio" ||
+guest_initramfs_spec "$work" >"$work/initramfs.spec"
+"$kbuild/usr/gen_init_cpio" "$work/initramfs.spec" >"$work/initramfs.cpio" ||
 	die "gen_init_cpio failed"
 echo "$work"

@@ -1,18 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [--static-only | --no-static] [KVER-ARCH[-VARIANT] ...]: the
-# test suite.  A -vqN entry boots the KVER-ARCH guest again with QEMU's
-# SVE vector length limited to N quadwords (arm64); a -san entry builds
-# and boots the sanitizer kernel (KASAN, UBSAN, KFENCE, lockup panics).
+# check.sh [--static-only | --no-static] [ENTRY ...]: the test suite.  An
+# ENTRY is a test kernel, KVER-ARCH[-VARIANT]: a -vqN entry boots the
+# KVER-ARCH guest again with QEMU's SVE vector length limited to N
+# quadwords (arm64); a -san entry builds and boots the sanitizer kernel
+# (KASAN, UBSAN, KFENCE, lockup panics).  Or it is one of Debian's own
+# kernel images, debian-KEY (scripts/debian-kernels.sh --list).
 #
 #  1. installs missing packages (as root) or says which are missing;
-#  2. builds or reuses the test kernels of the matrix;
+#  2. builds or reuses the test kernels of the matrix, fetches its Debian
+#     images and their headers;
 #  3. static checks: checkpatch --strict over every C source, then per
-#     (version, arch) a W=1 + sparse (C=2) module build that must print no
-#     warning;
-#  4. boots each (version, arch) guest in QEMU, which loads the module,
-#     runs the KUnit suites and userspace tests, and reports through its
+#     test kernel a W=1 + sparse (C=2) module build that must print no
+#     warning, and per Debian image a build against its linux-headers as
+#     DKMS does it;
+#  4. boots each guest in QEMU, which loads the module, runs the KUnit
+#     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
 #
 # Each static check and each KTAP test case counts once.  The last line is
@@ -28,9 +32,8 @@ case "${1:-}" in
 --no-static) run_static=0; shift ;;
 esac
 matrix=("$@")
-[ ${#matrix[@]} -gt 0 ] || matrix=(6.1-x86_64 6.12-x86_64 6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4
-				    6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4
-				    6.12-x86_64-san 6.12-arm64-san)
+[ ${#matrix[@]} -gt 0 ] ||
+	die "usage: check.sh [--static-only | --no-static] ENTRY...; the default matrix is the Makefile's (make check)"
 
 "$LFPU_ROOT/scripts/deps.sh"
 
@@ -53,15 +56,73 @@ count_skip() {	# count_skip NAME WHY
 	report+=("skip    $1: $2")
 }
 
+# A matrix entry is a test kernel, KVER-ARCH[-VARIANT], or one of Debian's
+# own kernel images, debian-KEY (KEY as for scripts/debian-kernels.sh).
+is_debian() {
+	case "$1" in debian-*) return 0 ;; *) return 1 ;; esac
+}
+
 for cfg in "${matrix[@]}"; do
-	parse_matrix_entry "$cfg"
+	is_debian "$cfg" || parse_matrix_entry "$cfg"
 done
 
-# Test kernels first: the slow, cached part.
+# Kernels first, the slow and cached part: test kernels are built, Debian
+# images and their headers fetched.
 for cfg in "${matrix[@]}"; do
-	parse_matrix_entry "$cfg"
-	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
+	if is_debian "$cfg"; then
+		"$LFPU_ROOT/scripts/debian-kernels.sh" "${cfg#debian-}" >/dev/null
+	else
+		parse_matrix_entry "$cfg"
+		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
+	fi
 done
+
+# One guest's outcome: NAME WORK SUFFIX VERDICT(0/1).  Its KTAP results
+# count one by one; a guest without its success token (a panic, a WARN, a
+# hang, a leak) is a failure of its own.
+report_boot() {
+	local name=$1 work=$2 sfx=$3 verdict=$4 p f s secs line backends
+
+	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result$sfx" \
+		2>/dev/null || echo "0 0 0")
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	secs=$(cat "$work/qemu-seconds$sfx" 2>/dev/null || echo "?")
+	# The backends the module found, from its load message.
+	backends=$(sed -n 's/.*lazyfpu: FP backends: \(.*\)$/\1/p' "$work/console$sfx.log" \
+		2>/dev/null | head -1 | tr -d '\r')
+	line="$name [${backends:-no backends reported}]: $p passed, $f failed, $s skipped in ${secs}s"
+	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
+		report+=("ok      $line")
+		return
+	fi
+	if [ "$verdict" = 1 ]; then
+		report+=("FAILED  $line")
+	else
+		total_fail=$((total_fail + 1))
+		report+=("FAILED  $line; no success token")
+	fi
+	echo "---- $name: failures from $work/result$sfx ----"
+	grep -E "^ *not ok|^# " "$work/result$sfx" 2>/dev/null | head -40 || true
+	echo "---- $name: console tail ($work/console$sfx.log) ----"
+	tail -40 "$work/console$sfx.log" 2>/dev/null || true
+}
+
+# A Debian image: the module built against its headers as DKMS would
+# (no W=1 or sparse, as on a user's machine), then booted.
+check_debian() {	# KEY
+	local key=$1 work verdict=0
+
+	work="${LAZYFPU_WORK:-$CACHE/work}/debian-$key"
+	if ! "$LFPU_ROOT/scripts/debian-guest.sh" "$key" build >/dev/null; then
+		count "debian $key: build against its linux-headers as DKMS does" 0
+		return
+	fi
+	[ "$run_static" = 1 ] && count "debian $key: build against its linux-headers as DKMS does" 1
+	[ "$run_qemu" = 1 ] || return 0
+	log "debian $key: booting QEMU"
+	"$LFPU_ROOT/scripts/debian-guest.sh" "$key" boot && verdict=1
+	report_boot "debian $key" "$work" "" "$verdict"
+}
 
 if [ "$run_static" = 1 ]; then
 	log "checkpatch --strict"
@@ -78,6 +139,10 @@ fi
 
 declare -A built
 for cfg in "${matrix[@]}"; do
+	if is_debian "$cfg"; then
+		check_debian "${cfg#debian-}"
+		continue
+	fi
 	parse_matrix_entry "$cfg"
 	# One guest build per (version, arch, flavour), shared by boot variants.
 	key=$kver-$arch${flavour:+-$flavour}
@@ -106,27 +171,9 @@ for cfg in "${matrix[@]}"; do
 	variant=$flavour$boot
 	name="$kver/$arch${variant:+ ($variant)}"
 	log "$name: booting QEMU"
-	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant"; then
-		verdict=1
-	else
-		verdict=0
-	fi
-	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result$sfx" \
-		2>/dev/null || echo "0 0 0")
-	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
-	secs=$(cat "$work/qemu-seconds$sfx" 2>/dev/null || echo "?")
-	line="$name: $p passed, $f failed, $s skipped in ${secs}s"
-	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
-		report+=("ok      $line")
-	else
-		# No success token (panic, WARN, hang, leak) is a failure of its own.
-		[ "$verdict" = 1 ] || total_fail=$((total_fail + 1))
-		report+=("FAILED  $line; no success token" )
-		echo "---- $name: failures from $work/result$sfx ----"
-		grep -E "^ *not ok|^# " "$work/result$sfx" 2>/dev/null | head -40 || true
-		echo "---- $name: console tail ($work/console$sfx.log) ----"
-		tail -40 "$work/console$sfx.log" 2>/dev/null || true
-	fi
+	verdict=0
+	"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant" && verdict=1
+	report_boot "$name" "$work" "$sfx" "$verdict"
 done
 
 echo

@@ -324,3 +324,118 @@ kernel_image() {
 	arm64) echo "$1/arch/arm64/boot/Image" ;;
 	esac
 }
+
+# Boot one test guest under TCG and wait for it to power off:
+#   qemu_boot NAME ARCH KERNEL INITRAMFS WORK SUFFIX MODE MEM CPU_EXTRA CMDLINE
+# with 2 vCPUs and MEM of memory; CPU_EXTRA is appended to arm64's -cpu
+# (",sve-max-vq=N"); CMDLINE is added to the kernel command line, which
+# makes every WARN a panic.  The console goes to WORK/consoleSUFFIX.log
+# (and to the terminal for MODE demo), the guest's KTAP document and
+# verdict to WORK/resultSUFFIX through a virtio-serial port that nothing
+# but the guest init writes, and QEMU's run time to
+# WORK/qemu-secondsSUFFIX.  Returns 0 only if the result holds the
+# success token.  A guest that hangs is killed after LAZYFPU_QEMU_TIMEOUT
+# seconds (default 900).
+qemu_boot() {
+	local name=$1 arch=$2 kernel=$3 initramfs=$4 work=$5 sfx=$6 mode=$7 mem=$8
+	local cpu_extra=$9 cmdline="panic_on_warn=1 oops=panic panic=-1 ${10}"
+	local timeout=${LAZYFPU_QEMU_TIMEOUT:-900} start status=0 qemu
+
+	case "$arch" in
+	x86_64)
+		qemu=(qemu-system-x86_64 -M pc -cpu max -device virtio-serial-pci)
+		# Under TCG, and more so with KASAN or on a busy host, ACPI's
+		# interpreter can take longer than its own loop timeout over
+		# the PCI routing method (_PRT), leaving the virtio-serial
+		# port without an IRQ; the BIOS's routing table is enough for
+		# QEMU's one PCI device.
+		cmdline="console=ttyS0 acpi=noirq $cmdline"
+		;;
+	arm64)
+		qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on$cpu_extra"
+		      -device virtio-serial-device)
+		cmdline="console=ttyAMA0 $cmdline"
+		;;
+	esac
+	rm -f "$work/result$sfx" "$work/console$sfx.log"
+	qemu+=(-smp 2 -m "$mem" -nodefaults -nographic -no-reboot
+	       -kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
+	       -chardev "file,id=result,path=$work/result$sfx"
+	       -device virtserialport,chardev=result)
+
+	start=$SECONDS
+	if [ "$mode" = demo ]; then
+		set +e
+		timeout --foreground "$timeout" "${qemu[@]}" -serial stdio |
+			tee "$work/console$sfx.log"
+		status=${PIPESTATUS[0]}
+		set -e
+	else
+		timeout --foreground "$timeout" "${qemu[@]}" -serial "file:$work/console$sfx.log" \
+			</dev/null || status=$?
+	fi
+	echo "$((SECONDS - start))" >"$work/qemu-seconds$sfx"
+	[ "$status" = 124 ] && log "$name: guest timed out after $timeout s"
+	grep -qx "lazyfpu-verdict: success" "$work/result$sfx" 2>/dev/null
+}
+
+# build_guest_programs ARCH KVER WORK: what every guest runs besides the
+# module, into WORK: the static userspace programs (WORK/tools), the
+# guest init (WORK/init) and, on arm64, the kernel's own FP context-switch
+# tests (WORK/checkers), built as its tools/testing/selftests/arm64/fp/
+# Makefile does but static, from the KVER source.  The test programs are
+# freestanding assembly; fp-stress and kernel-test (6.12 on) are C against
+# the kernel's uapi headers.
+build_guest_programs() {
+	local arch=$1 kver=$2 work=$3 cc ksrc fp hdr t
+	cc=$(target_cc "$arch")
+	make -s -C "$LFPU_ROOT/tools" CC="$cc" O="$work/tools" >&2 ||
+		die "userspace build failed for $arch"
+	$cc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$LFPU_ROOT/scripts/qemu/init.c" ||
+		die "guest init build failed for $arch"
+	rm -rf "$work/checkers"
+	[ "$arch" = arm64 ] || return 0
+	ksrc=$(kernel_source "$kver")
+	fp="$ksrc/tools/testing/selftests/arm64/fp"
+	hdr=$(kernel_headers "$kver" "$arch")
+	mkdir -p "$work/checkers"
+	for t in fpsimd-test sve-test; do
+		$cc -static -nostdlib -I"$fp" -o "$work/checkers/$t" "$fp/$t.S" "$fp/asm-utils.S" ||
+			die "building $t failed"
+	done
+	for t in fp-stress kernel-test; do
+		[ -e "$fp/$t.c" ] || continue
+		$cc -static -O2 -D_GNU_SOURCE= -I"$ksrc/tools/testing/selftests" -isystem "$hdr" \
+			-I"$ksrc/tools/include" -o "$work/checkers/$t" "$fp/$t.c" \
+			>"$work/checkers/$t.log" 2>&1 ||
+			{ cat "$work/checkers/$t.log" >&2; die "building $t failed"; }
+		rm -f "$work/checkers/$t.log"
+	done
+}
+
+# guest_initramfs_spec WORK: the gen_init_cpio spec of a test guest, from
+# what WORK holds: the init, the modules in WORK/module, the programs
+# build_guest_programs made.  The caller may add lines (Debian's preloads).
+guest_initramfs_spec() {
+	local work=$1 d f
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /proc /sys /lib /lib/modules /tests /demo /bin /examples /checkers; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "dir /tmp 1777 0 0"
+	echo "file /init $work/init 0755 0 0"
+	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
+	for f in "$LFPU_ROOT"/tools/examples/*.lfa; do
+		echo "file /examples/${f##*/} $f 0644 0 0"
+	done
+	for f in "$work"/module/*.ko; do
+		echo "file /lib/modules/${f##*/} $f 0644 0 0"
+	done
+	for d in tests demo checkers; do
+		for f in "$work/tools/$d"/* "$work/$d"/*; do
+			[ -f "$f" ] && [ -x "$f" ] && echo "file /$d/${f##*/} $f 0755 0 0"
+		done
+	done
+	return 0
+}

@@ -16,8 +16,9 @@
  * timeout, leaves the token unwritten, so failure is the default.
  *
  * Kernel command line:
- *   lazyfpu.mode=check   run the test suite (the default)
- *   lazyfpu.mode=demo    run /demo/run instead of /tests/ (for make demo)
+ *   lazyfpu.mode=check   run the test suite, /tests/ and then the demo
+ *                        programs in /demo/ (the default)
+ *   lazyfpu.mode=demo    run only the programs in /demo/ (for make demo)
  *   lazyfpu.mode=run     run only /tests/<lazyfpu.run>, with the arguments
  *                        in lazyfpu.args (comma-separated), no KUnit (for
  *                        make fuzz and make stress)
@@ -333,9 +334,19 @@ static int list_dir(const char *dirpath, char **names)
 	return n;
 }
 
-static int list_programs(const char *dirpath, char **names)
+/* Appends the programs in @dirpath to @paths[@n...], as paths; the new count. */
+static int list_programs(const char *dirpath, char **paths, int n)
 {
-	return list_dir(dirpath, names);
+	char *names[MAX_TESTS];
+	int i, count = list_dir(dirpath, names);
+
+	for (i = 0; i < count; i++) {
+		if (n < MAX_TESTS &&
+		    asprintf(&paths[n], "%s/%s", dirpath, names[i]) > 0)
+			n++;
+		free(names[i]);
+	}
+	return n;
 }
 
 static int list_kunit_suites(char **names)
@@ -452,7 +463,7 @@ static void split_args(const char *list, char **argv, int max)
 int main(void)
 {
 	char *programs[MAX_TESTS], *suites[MAX_TESTS], *args[MAX_ARGS];
-	const char *mode, *dir;
+	const char *mode;
 	int nprog, nsuites, kmsg, i, have_kunit, kunit_loaded, loaded;
 
 	mount_filesystems();
@@ -472,18 +483,22 @@ int main(void)
 	if (!access("/sys/kernel/debug/kmemleak", F_OK))
 		write_file("/sys/kernel/debug/kmemleak", "clear");
 
+	/*
+	 * check runs the tests and then the demo (a user's first run must
+	 * work too); demo only the demo; run one test, with arguments.
+	 */
 	mode = cmdline_value("lazyfpu.mode", "check");
-	dir = strcmp(mode, "demo") ? "/tests" : "/demo";
 	if (!strcmp(mode, "run")) {
-		programs[0] = strdup(cmdline_value("lazyfpu.run", "none"));
-		nprog = 1;
+		nprog = asprintf(&programs[0], "/tests/%s",
+				 cmdline_value("lazyfpu.run", "none")) > 0;
 	} else {
-		nprog = list_programs(dir, programs);
+		nprog = strcmp(mode, "demo") ? list_programs("/tests", programs, 0) : 0;
+		nprog = list_programs("/demo", programs, nprog);
 	}
 	split_args(cmdline_value("lazyfpu.args", ""), args + 1, MAX_ARGS - 2);
 	have_kunit = !strcmp(mode, "check") && !access("/lib/modules/lazyfpu_kunit.ko", F_OK);
 
-	console("init: lazyfpu test guest, mode %s, %d program(s) in %s\n", mode, nprog, dir);
+	console("init: lazyfpu test guest, mode %s, %d program(s)\n", mode, nprog);
 
 	/*
 	 * Load first, so that the plan can count the KUnit suites that ran.
@@ -504,13 +519,10 @@ int main(void)
 		report_kunit_suite(suites[i]);
 
 	for (i = 0; i < nprog; i++) {
-		char path[600];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, programs[i]);
-		args[0] = path;
+		args[0] = programs[i];
 		if (strcmp(mode, "run"))
 			args[1] = NULL;
-		run_program(path, programs[i], args);
+		run_program(programs[i], strrchr(programs[i], '/') + 1, args);
 	}
 
 	top_result((!have_kunit || !unload_module("lazyfpu_kunit")) &&
