@@ -374,7 +374,10 @@ bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
 		lfpu_fp_release(fp, LFPU_REASON_RESCHED);
 	else if (local_softirq_pending())
 		lfpu_fp_release(fp, LFPU_REASON_SOFTIRQ);
-	return !fp->claimed;
+	else
+		return false;
+	lfpu_count(fp, yield_releases, 1);
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_point);
 
@@ -509,5 +512,6 @@ void lfpu_fp_read_stats(struct lfpu_vcpu_fp *fp, struct lazyfpu_vcpu_stats *out)
 	out->first_use_claims = READ_ONCE(s->first_use_claims);
 	out->fp_instructions = READ_ONCE(s->fp_instructions);
 	out->sched_outs = READ_ONCE(s->sched_outs);
+	out->yield_releases = READ_ONCE(s->yield_releases);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_read_stats);

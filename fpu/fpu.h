@@ -23,6 +23,7 @@ struct lfpu_fp_stats {
 	u64 first_use_claims;
 	u64 fp_instructions;
 	u64 sched_outs;
+	u64 yield_releases;
 };
 
 /**

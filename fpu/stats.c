@@ -28,7 +28,7 @@ static struct dentry *lfpu_debugfs_dir;
 static const char *const lfpu_fp_stat_names[] = {
 	"fp_loads", "fp_saves", "fp_bytes_loaded", "fp_bytes_saved",
 	"reloads_skipped", "saves_avoided", "first_use_claims",
-	"fp_instructions", "sched_outs",
+	"fp_instructions", "sched_outs", "yield_releases",
 };
 
 static const char *const lfpu_exit_names[LAZYFPU_EXIT_NR] = {

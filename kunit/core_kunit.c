@@ -357,6 +357,7 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	set_tsk_need_resched(current);
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_TRUE(test, fp->claimed);
+	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 0ULL);
 	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);
 	preempt_enable();
 	lfpu_fp_vcpu_destroy(fp);
@@ -375,10 +376,12 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 		lfpu_fp_yield_point(fp);
 		KUNIT_EXPECT_TRUE(test, fp->claimed);
 	}
+	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 0ULL);
 	set_tsk_need_resched(current);
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_FALSE(test, fp->claimed);
 	KUNIT_EXPECT_EQ(test, fake.releases_saving, 1);
+	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 1ULL);
 	/* The next FP instruction claims again. */
 	fp_insn(fp, false);
 	KUNIT_EXPECT_EQ(test, fake.claims, 2);
@@ -397,6 +400,7 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_FALSE(test, fp->claimed);
 	KUNIT_EXPECT_EQ(test, fake.releases_saving, 2);
+	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 2ULL);
 	local_bh_enable();
 	tasklet_kill(&tasklet);
 	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);

@@ -421,7 +421,7 @@ static void fz_get_stats_ioctl(struct fz_call *c)
 		return;
 	if (st->flags || !fz_backend_ok(c->vm, st->backend))
 		fz_fail(c->cat, "GET_STATS: flags %#x backend %u", st->flags, st->backend);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < (int)(sizeof(st->reserved) / sizeof(st->reserved[0])); i++)
 		if (st->reserved[i])
 			fz_fail(c->cat, "GET_STATS: reserved[%d] = %#llx", i,
 				(unsigned long long)st->reserved[i]);
@@ -431,7 +431,7 @@ static void fz_get_stats_ioctl(struct fz_call *c)
 				(unsigned long long)last->exits[i],
 				(unsigned long long)st->exits[i]);
 	if (st->instructions < last->instructions || st->fp_loads < last->fp_loads ||
-	    st->fp_saves < last->fp_saves)
+	    st->fp_saves < last->fp_saves || st->yield_releases < last->yield_releases)
 		fz_fail(c->cat, "GET_STATS: a counter went down");
 	c->v->stats = *st;
 }

@@ -268,6 +268,9 @@ struct lazyfpu_run {
  * @fp_instructions:	guest FP instructions executed
  * @instructions:	guest instructions executed
  * @sched_outs:		times the vCPU's task was scheduled out during RUN
+ * @yield_releases:	times a RUN gave the registers up between guest
+ *			entries so that a waiting task or pending softirqs
+ *			could run (backends that block both while claimed)
  * @exits:		exits, indexed by LAZYFPU_EXIT_*
  * @reserved:		0
  */
@@ -290,7 +293,8 @@ struct lazyfpu_vcpu_stats {
 	__u64 instructions;
 	__u64 sched_outs;
 	__u64 exits[LAZYFPU_EXIT_NR];
-	__u64 reserved[7];
+	__u64 yield_releases;
+	__u64 reserved[6];
 };
 
 #endif /* _UAPI_LINUX_LAZYFPU_H */
