@@ -9,6 +9,7 @@
 #   make install                install the module and run depmod
 #                               (INSTALL_MOD_PATH=<dir> installs under <dir>)
 #   make check                  static checks + QEMU test matrix (the tests)
+#   make check-distro           the same on every Debian kernel image
 #   make stress [DURATION=600]  the stress run beside independent checkers,
 #                               DURATION seconds per (kernel, arch) guest
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
@@ -24,7 +25,7 @@ ifeq ($(ARCH),aarch64)
 override ARCH := arm64
 endif
 
-.PHONY: all modules kdir-exists clean install modules_install check static-check \
+.PHONY: all modules kdir-exists clean install modules_install check check-distro static-check \
 	qemu-check stress demo fuzz deps tools kernels help
 
 all: modules
@@ -63,12 +64,26 @@ tools:
 # entry reruns an arm64 guest with QEMU's SVE vector length limited to N
 # quadwords (sve-max-vq): 1 = 128 bits, 4 = 512 bits; the plain entry has
 # QEMU's maximum, 16 = 2048 bits.  A -san entry is the sanitizer kernel
-# (KASAN, UBSAN bounds, KFENCE, soft-lockup and hung-task panics).
-MATRIX ?= 6.1-x86_64 6.12-x86_64 6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4 \
-	  6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4 6.12-x86_64-san 6.12-arm64-san
+# (KASAN, UBSAN bounds, KFENCE, soft-lockup and hung-task panics).  A
+# debian-KEY entry is one of Debian's own kernel images, unmodified, with
+# the module built against its linux-headers package as DKMS would
+# (scripts/debian-kernels.sh --list).  make check runs the newest image
+# per arch; make check-distro runs all of them.
+MATRIX ?= 6.1-x86_64 6.12-x86_64 7.3-x86_64 \
+	  6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4 \
+	  6.12-arm64 6.12-arm64-vq1 6.12-arm64-vq4 \
+	  7.3-arm64 7.3-arm64-vq1 7.3-arm64-vq4 \
+	  6.12-x86_64-san 6.12-arm64-san \
+	  debian-7.3-amd64 debian-7.3-arm64
+DISTRO_MATRIX := debian-6.1-amd64 debian-6.1-arm64 debian-6.1-rt-amd64 \
+		 debian-6.12-amd64 debian-6.12-arm64 debian-6.12-rt-amd64 \
+		 debian-7.3-amd64 debian-7.3-arm64 debian-7.3-rt-amd64
 
 check:
 	scripts/check.sh $(MATRIX)
+
+check-distro:
+	scripts/check.sh $(DISTRO_MATRIX)
 
 static-check:
 	scripts/check.sh --static-only $(MATRIX)

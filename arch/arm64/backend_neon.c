@@ -17,7 +17,7 @@
  * and softirq NEON use (TIF_KERNEL_FPSTATE), so an FPSIMD guest stays
  * loaded for the whole RUN, preemption points and migrations included
  * (follows_task), and is saved once at its end.  SVE state is not carried
- * that way; SVE guests are the arm64 issue's work.
+ * that way; SVE vCPUs use backend_sve.c.
  */
 #include <linux/export.h>
 #include <linux/bits.h>
