@@ -77,11 +77,27 @@ for cfg in "${matrix[@]}"; do
 	fi
 done
 
+# The kernel's own KTAP parser (tools/testing/kunit/kunit.py parse) reads
+# a guest's document too: RESULT P F S, our counts.  Prints its counts and
+# returns non-zero when they differ from ours (its failed count includes
+# what it calls crashed or errors).
+ktap_cross_check() {
+	local kunit_py out kp kf ks
+	kunit_py="$(kernel_source 6.12)/tools/testing/kunit/kunit.py"
+	out=$(python3 "$kunit_py" parse "$1" 2>&1 | grep -o "Testing complete\. Ran .*" | tail -1)
+	kp=$(grep -o "passed: [0-9]*" <<<"$out" | grep -o "[0-9]*$" || echo 0)
+	kf=$(grep -oE "(failed|crashed|errors): [0-9]*" <<<"$out" | grep -o "[0-9]*$" |
+		awk '{ n += $1 } END { print n + 0 }')
+	ks=$(grep -o "skipped: [0-9]*" <<<"$out" | grep -o "[0-9]*$" || echo 0)
+	echo "kunit.py: ${out:-no summary}"
+	[ -n "$out" ] && [ "$kp" = "$2" ] && [ "$kf" = "$3" ] && [ "$ks" = "$4" ]
+}
+
 # One guest's outcome: NAME WORK SUFFIX VERDICT(0/1).  Its KTAP results
 # count one by one; a guest without its success token (a panic, a WARN, a
 # hang, a leak) is a failure of its own.
 report_boot() {
-	local name=$1 work=$2 sfx=$3 verdict=$4 p f s secs line backends
+	local name=$1 work=$2 sfx=$3 verdict=$4 p f s secs line backends kparse
 
 	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result$sfx" \
 		2>/dev/null || echo "0 0 0")
@@ -91,6 +107,10 @@ report_boot() {
 	backends=$(sed -n 's/.*lazyfpu: FP backends: \(.*\)$/\1/p' "$work/console$sfx.log" \
 		2>/dev/null | head -1 | tr -d '\r')
 	line="$name [${backends:-no backends reported}]: $p passed, $f failed, $s skipped in ${secs}s"
+	# A complete document must read the same to the kernel's parser.
+	if [ "$verdict" = 1 ] && ! kparse=$(ktap_cross_check "$work/result$sfx" "$p" "$f" "$s"); then
+		count "$name: KTAP read alike by kunit.py parse ($p passed, $f failed, $s skipped; $kparse)" 0
+	fi
 	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
 		report+=("ok      $line")
 		return

@@ -13,7 +13,7 @@ packages=(
 	debian-archive-keyring
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
-	sparse
+	sparse python3
 	linux-source-6.1 linux-source-6.12
 )
 

@@ -27,7 +27,11 @@ mem=768M
 
 kbuild=$(kernel_build_dir "$kver" "$arch" "$flavour")
 work=$(work_dir "$kver" "$arch" "$flavour")
-cmdline="kunit.enable=1 lazyfpu.mode=$mode"
+# The test kernels are allnoconfig-based, so KUnit's defaults are off:
+# kunit.enable (6.1 on) lets suites run at all, and kunit.autorun (7.x;
+# older kernels pass the unknown parameter on to init, harmlessly) runs a
+# module's suites when it loads.
+cmdline="kunit.enable=1 kunit.autorun=1 lazyfpu.mode=$mode"
 if [ "$mode" = run ]; then
 	cmdline="$cmdline lazyfpu.run=${LAZYFPU_RUN:?LAZYFPU_RUN names the program} lazyfpu.args=${LAZYFPU_ARGS:-}"
 fi

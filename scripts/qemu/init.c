@@ -237,20 +237,72 @@ static int unload_module(const char *name)
  * Copy a KTAP document into ours as the children of one top-level result,
  * and report whether it holds at least one result and no failure.
  */
+/*
+ * KTAP plans: at each indentation, the "1..N" of the latest document there
+ * and the results seen since.  A document ends at a result of a shallower
+ * one (its parent's) or at the end; it must hold as many results as its
+ * plan says.  A KUnit suite whose cases never ran (KUnit disabled, or not
+ * run at load) leaves "1..5" and no case: that is a failure, not a pass.
+ */
+#define KTAP_MAX_INDENT	64
+
+struct ktap_plans {
+	int planned[KTAP_MAX_INDENT + 1];	/* -1: no plan seen */
+	int seen[KTAP_MAX_INDENT + 1];
+	int short_plans;
+};
+
+static void ktap_close_deeper(struct ktap_plans *p, int indent)
+{
+	int i;
+
+	for (i = indent + 1; i <= KTAP_MAX_INDENT; i++) {
+		if (p->planned[i] >= 0 && p->seen[i] != p->planned[i]) {
+			emitf(2, "# KTAP plan 1..%d at indentation %d, but %d result(s)",
+			      p->planned[i], i, p->seen[i]);
+			p->short_plans++;
+		}
+		p->planned[i] = -1;
+		p->seen[i] = 0;
+	}
+}
+
+static void ktap_track_plan(struct ktap_plans *p, const char *line)
+{
+	int indent = strspn(line, " "), n;
+
+	if (indent > KTAP_MAX_INDENT)
+		return;
+	if (!strncmp(line + indent, "KTAP version", 12)) {
+		ktap_close_deeper(p, indent - 1);
+	} else if (sscanf(line + indent, "1..%d", &n) == 1) {
+		p->planned[indent] = n;
+		p->seen[indent] = 0;
+	} else if (is_result_line(line)) {
+		ktap_close_deeper(p, indent);
+		p->seen[indent]++;
+	}
+}
+
 static int relay_ktap(FILE *in)
 {
 	char line[LINE_MAX_LEN];
 	int results = 0, failures = 0;
+	struct ktap_plans plans = { .short_plans = 0 };
 
+	memset(plans.planned, -1, sizeof(plans.planned));
+	memset(plans.seen, 0, sizeof(plans.seen));
 	while (fgets(line, sizeof(line), in)) {
 		line[strcspn(line, "\n")] = '\0';
 		emit(2, line);
+		ktap_track_plan(&plans, line);
 		if (is_result_line(line))
 			results++;
 		if (is_failure_line(line))
 			failures++;
 	}
-	return results > 0 && failures == 0;
+	ktap_close_deeper(&plans, -1);
+	return results > 0 && failures == 0 && !plans.short_plans;
 }
 
 /*
