@@ -95,7 +95,7 @@ qemu-check:
 # matrix, one guest per (kernel, arch); MATRIX on the command line or in
 # the environment replaces it.
 DURATION ?= 600
-STRESS_MATRIX := 6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64
+STRESS_MATRIX := 6.1-x86_64 6.12-x86_64 7.3-x86_64 6.1-arm64 6.12-arm64 7.3-arm64
 
 stress:
 	scripts/stress.sh $(DURATION) $(if $(filter file,$(origin MATRIX)),$(STRESS_MATRIX),$(MATRIX))
