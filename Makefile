@@ -15,6 +15,8 @@
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
 #   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=] [FLAVOUR=san]
 #                               a long run of the ABI fuzzer in QEMU
+#   make model [DEPTH=8]        the FP core against the transfer oracle, every
+#                               event sequence up to DEPTH (host, no QEMU)
 #   make deps                   install the Debian packages the above need
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -26,7 +28,7 @@ override ARCH := arm64
 endif
 
 .PHONY: all modules kdir-exists clean install modules_install check check-distro static-check \
-	qemu-check stress demo fuzz deps tools kernels help
+	qemu-check stress demo fuzz model deps tools kernels help
 
 all: modules
 
@@ -46,6 +48,7 @@ clean:
 	  -o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' -o -name '*.symvers' \
 	  -o -name modules.order \) -type f -print | xargs -r rm -f
 	$(MAKE) -C tools clean
+	$(MAKE) -C tools/model clean
 
 install: modules_install
 
@@ -111,8 +114,12 @@ OPS ?= 1000000
 fuzz:
 	scripts/fuzz.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64) $(SEED) $(OPS) $(FLAVOUR)
 
+DEPTH ?= 8
+model:
+	$(MAKE) -C tools/model run DEPTH=$(DEPTH)
+
 deps:
 	scripts/deps.sh
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,20p' Makefile
