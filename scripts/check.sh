@@ -15,9 +15,13 @@
 #     test kernel a W=1 + sparse (C=2) module build that must print no
 #     warning, and per Debian image a build against its linux-headers as
 #     DKMS does it;
-#  4. boots each guest in QEMU, which loads the module, runs the KUnit
+#  4. the FP core's model check (tools/model/, on this machine);
+#  5. boots each guest in QEMU, which loads the module, runs the KUnit
 #     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
+#
+# Steps 3 (but checkpatch) to 5 run as jobs side by side, LAZYFPU_JOBS at
+# a time (default: one per CPU); the summary lists them in matrix order.
 #
 # Each static check and each KTAP test case counts once.  The last line is
 # "N passed, N failed" (", N skipped" when any were), and the exit status
@@ -37,23 +41,35 @@ matrix=("$@")
 
 "$LFPU_ROOT/scripts/deps.sh"
 
-total_pass=0 total_fail=0 total_skip=0
-report=()
 started=$SECONDS
+# Every job reports into files of its own, so that jobs can run side by
+# side: JOB.report (the summary's lines), JOB.counts ("PASS FAIL SKIP" per
+# line), JOB.log (its output), JOB.status (0 when it succeeded).
+results=$(mktemp -d "${TMPDIR:-/tmp}/lazyfpu-check.XXXXXX")
+trap 'rm -rf "$results"' EXIT
+report_file=$results/static
+
+tally() {	# tally PASS FAIL SKIP
+	echo "$1 $2 $3" >>"$report_file.counts"
+}
+
+report_line() {
+	echo "$1" >>"$report_file.report"
+}
 
 count() {	# count NAME PASS(0/1)
 	if [ "$2" = 1 ]; then
-		total_pass=$((total_pass + 1))
-		report+=("ok      $1")
+		tally 1 0 0
+		report_line "ok      $1"
 	else
-		total_fail=$((total_fail + 1))
-		report+=("FAILED  $1")
+		tally 0 1 0
+		report_line "FAILED  $1"
 	fi
 }
 
 count_skip() {	# count_skip NAME WHY
-	total_skip=$((total_skip + 1))
-	report+=("skip    $1: $2")
+	tally 0 0 1
+	report_line "skip    $1: $2"
 }
 
 # A matrix entry is a test kernel, KVER-ARCH[-VARIANT], or one of Debian's
@@ -81,9 +97,9 @@ done
 # a guest's document too: RESULT P F S, our counts.  Prints its counts and
 # returns non-zero when they differ from ours (its failed count includes
 # what it calls crashed or errors).
+kunit_py="$(kernel_source 6.12)/tools/testing/kunit/kunit.py"
 ktap_cross_check() {
-	local kunit_py out kp kf ks
-	kunit_py="$(kernel_source 6.12)/tools/testing/kunit/kunit.py"
+	local out kp kf ks
 	out=$(python3 "$kunit_py" parse "$1" 2>&1 | grep -o "Testing complete\. Ran .*" | tail -1)
 	kp=$(grep -o "passed: [0-9]*" <<<"$out" | grep -o "[0-9]*$" || echo 0)
 	kf=$(grep -oE "(failed|crashed|errors): [0-9]*" <<<"$out" | grep -o "[0-9]*$" |
@@ -101,7 +117,7 @@ report_boot() {
 
 	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$work/result$sfx" \
 		2>/dev/null || echo "0 0 0")
-	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	tally "$p" "$f" "$s"
 	secs=$(cat "$work/qemu-seconds$sfx" 2>/dev/null || echo "?")
 	# The backends the module found, from its load message.
 	backends=$(sed -n 's/.*lazyfpu: FP backends: \(.*\)$/\1/p' "$work/console$sfx.log" \
@@ -112,14 +128,14 @@ report_boot() {
 		count "$name: KTAP read alike by kunit.py parse ($p passed, $f failed, $s skipped; $kparse)" 0
 	fi
 	if [ "$verdict" = 1 ] && [ "$f" = 0 ]; then
-		report+=("ok      $line")
+		report_line "ok      $line"
 		return
 	fi
 	if [ "$verdict" = 1 ]; then
-		report+=("FAILED  $line")
+		report_line "FAILED  $line"
 	else
-		total_fail=$((total_fail + 1))
-		report+=("FAILED  $line; no success token")
+		tally 0 1 0
+		report_line "FAILED  $line; no success token"
 	fi
 	echo "---- $name: failures from $work/result$sfx ----"
 	grep -E "^ *not ok|^# " "$work/result$sfx" 2>/dev/null | head -40 || true
@@ -127,21 +143,103 @@ report_boot() {
 	tail -40 "$work/console$sfx.log" 2>/dev/null || true
 }
 
-# A Debian image: the module built against its headers as DKMS would
-# (no W=1 or sparse, as on a user's machine), then booted.
-check_debian() {	# KEY
-	local key=$1 work verdict=0
+# The jobs.  A matrix entry is two: a build, shared by the entries that
+# boot the same kernel (KVER-ARCH[-san] or debian-KEY), and its boot.
+build_key() {	# ENTRY: the build an entry's boot needs
+	if is_debian "$1"; then
+		echo "$1"
+	else
+		parse_matrix_entry "$1"
+		echo "$kver-$arch${flavour:+-$flavour}"
+	fi
+}
 
-	work="${LAZYFPU_WORK:-$CACHE/work}/debian-$key"
-	if ! "$LFPU_ROOT/scripts/debian-guest.sh" "$key" build >/dev/null; then
-		count "debian $key: build against its linux-headers as DKMS does" 0
+# A test kernel's build: the module W=1 (and sparse C=2 where it runs),
+# the programs, the initramfs (build-guest.sh).  A Debian image's: the
+# module against its linux-headers as DKMS does (no W=1 or sparse, as on
+# a user's machine), then the same programs.
+job_build() {	# KEY
+	local what sparse
+
+	if is_debian "$1"; then
+		what="debian ${1#debian-}: build against its linux-headers as DKMS does"
+		if "$LFPU_ROOT/scripts/debian-guest.sh" "${1#debian-}" build >/dev/null; then
+			[ "$run_static" = 1 ] && count "$what" 1
+			return 0
+		fi
+		count "$what" 0
+		return 1
+	fi
+	parse_matrix_entry "$1"
+	what="$kver/$arch${flavour:+ ($flavour)}: build: module W=1 clean, tools"
+	if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null; then
+		count "$what" 0
+		return 1
+	fi
+	[ "$run_static" = 1 ] || return 0
+	count "$what" 1
+	sparse=$(cat "$(work_dir "$kver" "$arch" "$flavour")/sparse")
+	case "$sparse" in
+	ran) count "$kver/$arch${flavour:+ ($flavour)}: sparse (C=2) clean" 1 ;;
+	skipped:*) count_skip "$kver/$arch: sparse" "${sparse#skipped: }" ;;
+	esac
+}
+
+job_boot() {	# ENTRY
+	local work sfx variant name verdict=0
+
+	if is_debian "$1"; then
+		work="${LAZYFPU_WORK:-$CACHE/work}/$1"
+		log "$1: booting QEMU"
+		"$LFPU_ROOT/scripts/debian-guest.sh" "${1#debian-}" boot && verdict=1
+		report_boot "debian ${1#debian-}" "$work" "" "$verdict"
 		return
 	fi
-	[ "$run_static" = 1 ] && count "debian $key: build against its linux-headers as DKMS does" 1
-	[ "$run_qemu" = 1 ] || return 0
-	log "debian $key: booting QEMU"
-	"$LFPU_ROOT/scripts/debian-guest.sh" "$key" boot && verdict=1
-	report_boot "debian $key" "$work" "" "$verdict"
+	parse_matrix_entry "$1"
+	work=$(work_dir "$kver" "$arch" "$flavour")
+	sfx=${boot:+-$boot}
+	variant=$flavour$boot
+	name="$kver/$arch${variant:+ ($variant)}"
+	log "$name: booting QEMU"
+	"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant" && verdict=1
+	report_boot "$name" "$work" "$sfx" "$verdict"
+}
+
+# The FP core against the transfer oracle, natively on this machine:
+# every sequence of up to 8 events, for each backend kind and policy
+# (tools/model/).  Each of its KTAP results counts.
+job_model() {
+	local dir="${LAZYFPU_WORK:-$CACHE/work}/model" p f s start=$SECONDS line kparse=
+
+	if ! make -s -C "$LFPU_ROOT/tools/model" O="$dir" >&2; then
+		count "core model: build" 0
+		return 1
+	fi
+	"$dir/lazyfpu-model" >"$dir/result" 2>&1 || true
+	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$dir/result")
+	tally "$p" "$f" "$s"
+	line="core model [every sequence of up to 8 events]: $p passed, $f failed in $((SECONDS - start))s"
+	if [ "$f" = 0 ] && [ "$p" -gt 0 ] && kparse=$(ktap_cross_check "$dir/result" "$p" "$f" "$s"); then
+		report_line "ok      $line"
+		return 0
+	fi
+	tally 0 1 0
+	report_line "FAILED  $line; ${kparse:-}"
+	echo "---- core model: $dir/result ----"
+	grep -E "^not ok|^# " "$dir/result" | head -40
+}
+
+# The guest's QEMU time in the last run, the cost of its boot job; an
+# entry never run yet costs more than any, so that it starts early.
+boot_cost() {	# ENTRY
+	local f
+	if is_debian "$1"; then
+		f="${LAZYFPU_WORK:-$CACHE/work}/$1/qemu-seconds"
+	else
+		parse_matrix_entry "$1"
+		f="$(work_dir "$kver" "$arch" "$flavour")/qemu-seconds${boot:+-$boot}"
+	fi
+	cat "$f" 2>/dev/null || echo 100000
 }
 
 if [ "$run_static" = 1 ]; then
@@ -157,48 +255,99 @@ if [ "$run_static" = 1 ]; then
 	fi
 fi
 
-declare -A built
-for cfg in "${matrix[@]}"; do
-	if is_debian "$cfg"; then
-		check_debian "${cfg#debian-}"
-		continue
+# The job pool: LAZYFPU_JOBS jobs at a time (default: one per CPU).  The
+# queue is the boots by the last run's QEMU time, longest first, each
+# preceded by its build where that is still to run: a free slot takes the
+# first job whose build has finished, so the longest guests start first
+# and the builds of the others overlap with them.  A build that fails
+# drops its boots; its failure counts.
+slots=${LAZYFPU_JOBS:-$(nproc)}
+declare -A key_of job_state
+queue=()
+[ "$run_qemu" = 1 ] && queue+=(model)
+mapfile -t by_cost < <(for i in "${!matrix[@]}"; do
+	echo "$(boot_cost "${matrix[$i]}") $i"
+done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
+for i in "${by_cost[@]}"; do
+	key=$(build_key "${matrix[$i]}")
+	key_of[$i]=$key
+	if [ -z "${job_state[build-$key]:-}" ]; then
+		job_state[build-$key]=queued
+		queue+=("build-$key")
 	fi
-	parse_matrix_entry "$cfg"
-	# One guest build per (version, arch, flavour), shared by boot variants.
-	key=$kver-$arch${flavour:+-$flavour}
-	what="$kver/$arch${flavour:+ ($flavour)}: build: module W=1 clean, tools"
-	if [ -z "${built[$key]:-}" ]; then
-		built[$key]=failed
-		if "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null; then
-			built[$key]=ok
-			if [ "$run_static" = 1 ]; then
-				count "$what" 1
-				sparse=$(cat "$(work_dir "$kver" "$arch" "$flavour")/sparse")
-				case "$sparse" in
-				ran) count "$kver/$arch${flavour:+ ($flavour)}: sparse (C=2) clean" 1 ;;
-				skipped:*) count_skip "$kver/$arch: sparse" "${sparse#skipped: }" ;;
-				esac
-			fi
-		else
-			count "$what" 0
-		fi
-	fi
-	[ "${built[$key]}" = ok ] || continue
-	[ "$run_qemu" = 1 ] || continue
-
-	work=$(work_dir "$kver" "$arch" "$flavour")
-	sfx=${boot:+-$boot}
-	variant=$flavour$boot
-	name="$kver/$arch${variant:+ ($variant)}"
-	log "$name: booting QEMU"
-	verdict=0
-	"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant" && verdict=1
-	report_boot "$name" "$work" "$sfx" "$verdict"
+	[ "$run_qemu" = 1 ] && queue+=("boot-$i")
 done
 
+declare -A job_pid
+start_job() {	# JOB
+	local job=$1
+	job_state[$job]=running
+	(
+		report_file=$results/$job
+		set +e
+		case "$job" in
+		model) job_model ;;
+		build-*) job_build "${job#build-}" ;;
+		boot-*) job_boot "${matrix[${job#boot-}]}" ;;
+		esac
+		echo $? >"$results/$job.status"
+	) >"$results/$job.log" 2>&1 &
+	job_pid[$!]=$job
+}
+
+running=0
+while [ ${#queue[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
+	rest=()
+	for job in "${queue[@]}"; do
+		ready=1
+		if [ "${job%%-*}" = boot ]; then
+			case "${job_state[build-${key_of[${job#boot-}]}]}" in
+			done) ;;
+			failed) continue ;;
+			*) ready=0 ;;
+			esac
+		fi
+		if [ "$ready" = 1 ] && [ "$running" -lt "$slots" ]; then
+			start_job "$job"
+			running=$((running + 1))
+		else
+			rest+=("$job")
+		fi
+	done
+	queue=("${rest[@]}")
+	[ "$running" -gt 0 ] || break
+	wait -n -p finished || true
+	job=${job_pid[$finished]}
+	running=$((running - 1))
+	if [ "$(cat "$results/$job.status" 2>/dev/null)" = 0 ]; then
+		job_state[$job]=done
+	else
+		job_state[$job]=failed
+	fi
+	cat "$results/$job.log"
+done
+
+# The summary, in matrix order: each build where its first entry is.
 echo
 echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
-printf '%s\n' "${report[@]}"
+order=(static model)
+declare -A listed
+for i in "${!matrix[@]}"; do
+	key=${key_of[$i]}
+	if [ -z "${listed[$key]:-}" ]; then
+		listed[$key]=1
+		order+=("build-$key")
+	fi
+	order+=("boot-$i")
+done
+total_pass=0 total_fail=0 total_skip=0
+for job in "${order[@]}"; do
+	[ -e "$results/$job.report" ] && cat "$results/$job.report"
+	[ -e "$results/$job.counts" ] || continue
+	read -r p f s < <(awk '{ p += $1; f += $2; s += $3 } END { print p + 0, f + 0, s + 0 }' \
+		"$results/$job.counts")
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+done
 summary="$total_pass passed, $total_fail failed"
 [ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
 echo "$summary"

@@ -379,6 +379,30 @@ qemu_boot() {
 	grep -qx "lazyfpu-verdict: success" "$work/result$sfx" 2>/dev/null
 }
 
+# tools_build ARCH: build the userspace programs (tools/) for ARCH, once
+# per content: they depend on nothing but their sources, the uapi headers
+# and the compiler, so every guest of that arch shares one build, in a
+# directory named by a hash of those.  Builds may run side by side, hence
+# the lock.  Prints the directory.
+tools_build() {
+	local arch=$1 cc hash dir
+	cc=$(target_cc "$arch")
+	hash=$( { cd "$LFPU_ROOT" &&
+		  find tools include/uapi -path tools/build -prune -o -type f -print |
+		  LC_ALL=C sort | xargs sha256sum; $cc --version | head -1; } |
+		sha256sum | cut -c1-12)
+	dir="${LAZYFPU_WORK:-$CACHE/work}/tools-$arch-$hash"
+	mkdir -p "$dir"
+	(
+		flock 9
+		[ -e "$dir/.built" ] && exit 0
+		make -s -C "$LFPU_ROOT/tools" -j"$JOBS" CC="$cc" O="$dir/build" >&2 ||
+			die "userspace build failed for $arch"
+		touch "$dir/.built"
+	) 9>"$dir/.lock" || exit 1
+	echo "$dir/build"
+}
+
 # build_guest_programs ARCH KVER WORK: what every guest runs besides the
 # module, into WORK: the static userspace programs (WORK/tools), the
 # guest init (WORK/init) and, on arm64, the kernel's own FP context-switch
@@ -387,10 +411,11 @@ qemu_boot() {
 # freestanding assembly; fp-stress and kernel-test (6.12 on) are C against
 # the kernel's uapi headers.
 build_guest_programs() {
-	local arch=$1 kver=$2 work=$3 cc ksrc fp hdr t
+	local arch=$1 kver=$2 work=$3 cc ksrc fp hdr t shared
 	cc=$(target_cc "$arch")
-	make -s -C "$LFPU_ROOT/tools" CC="$cc" O="$work/tools" >&2 ||
-		die "userspace build failed for $arch"
+	shared=$(tools_build "$arch")
+	rm -rf "$work/tools"
+	cp -a "$shared" "$work/tools"
 	$cc -static -O2 -Wall -Wextra -Werror -o "$work/init" "$LFPU_ROOT/scripts/qemu/init.c" ||
 		die "guest init build failed for $arch"
 	rm -rf "$work/checkers"
