@@ -263,13 +263,20 @@ void fz_signals_init(void)
 }
 
 /*
- * Periodic, not one-shot: a tick that lands just before RUN starts is
- * followed by another, so a looping guest is always ended.
+ * The first tick after @usec, then periodic, not one-shot: a tick that
+ * lands just before RUN starts is followed by another, so a looping guest
+ * is always ended.  The later ticks come at least FZ_TIMER_REPEAT_US
+ * apart: on a slow machine (a sanitizer kernel under emulation) a period
+ * of 100 us left the kernel doing little but deliver SIGALRM, and the
+ * short pass took 185 s instead of 10.
  */
+#define FZ_TIMER_REPEAT_US	5000
+
 void fz_timer_arm(unsigned int usec)
 {
+	unsigned int repeat = usec > FZ_TIMER_REPEAT_US ? usec : FZ_TIMER_REPEAT_US;
 	struct itimerval it = {
-		.it_interval = { .tv_sec = usec / 1000000, .tv_usec = usec % 1000000 },
+		.it_interval = { .tv_sec = repeat / 1000000, .tv_usec = repeat % 1000000 },
 		.it_value = { .tv_sec = usec / 1000000, .tv_usec = usec % 1000000 },
 	};
 
