@@ -198,8 +198,8 @@ job_boot() {	# ENTRY
 	parse_matrix_entry "$1"
 	work=$(work_dir "$kver" "$arch" "$flavour")
 	sfx=${boot:+-$boot}
-	variant=$flavour$boot
-	name="$kver/$arch${variant:+ ($variant)}"
+	variant=$flavour${flavour:+${boot:+-}}$boot
+	name="$kver/$arch${variant:+ (${variant/-/, })}"
 	log "$name: booting QEMU"
 	"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" check "$variant" && verdict=1
 	report_boot "$name" "$work" "$sfx" "$verdict"

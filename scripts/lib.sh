@@ -300,9 +300,9 @@ work_dir() {	# KVER ARCH [FLAVOUR]
 	echo "${LAZYFPU_WORK:-$CACHE/work}/$1-$2${3:+-$3}"
 }
 
-# A matrix entry KVER-ARCH[-VARIANT]: sets kver, arch, flavour (the kernel
-# flavour: "san" for the sanitizer kernel) and boot (a boot variant: "vqN"
-# limits QEMU's SVE vector length to N quadwords).
+# A matrix entry KVER-ARCH[-san][-vqN]: sets kver, arch, flavour (the
+# kernel flavour: "san" for the sanitizer kernel) and boot (a boot
+# variant: "vqN" limits QEMU's SVE vector length to N quadwords).
 parse_matrix_entry() {
 	local variant
 	IFS=- read -r kver arch variant <<<"$1"
@@ -310,11 +310,13 @@ parse_matrix_entry() {
 	check_arch "$arch"
 	flavour= boot=
 	case "${variant:-}" in
+	san|san-*) flavour=san; variant=${variant#san}; variant=${variant#-} ;;
+	esac
+	case "${variant:-}" in
 	"") ;;
-	san) flavour=san ;;
 	vq[0-9]*) [ "$arch" = arm64 ] || die "variant $variant is for arm64"
 		  boot=$variant ;;
-	*) die "unknown matrix variant '$variant' in '$1' (want san or vqN)" ;;
+	*) die "unknown matrix variant '$variant' in '$1' (want [san][-vqN])" ;;
 	esac
 }
 

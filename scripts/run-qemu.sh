@@ -7,7 +7,7 @@
 # its comma-separated arguments; see scripts/qemu/init.c).  VARIANT "san"
 # boots the sanitizer kernel flavour (its own work directory); "vqN"
 # (arm64) limits QEMU's SVE vector length to N quadwords (sve-max-vq=N),
-# and its console and result files get a "-vqN" suffix.
+# and its console and result files get a "-vqN" suffix; "san-vqN" is both.
 #
 # The console goes to $work/console.log (and to the terminal for demo);
 # the guest's KTAP document and verdict go to $work/result, through a
