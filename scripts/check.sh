@@ -123,6 +123,7 @@ report_boot() {
 	backends=$(sed -n 's/.*lazyfpu: FP backends: \(.*\)$/\1/p' "$work/console$sfx.log" \
 		2>/dev/null | head -1 | tr -d '\r')
 	line="$name [${backends:-no backends reported}]: $p passed, $f failed, $s skipped in ${secs}s"
+	[ -e "$work/reboot$sfx" ] && line="$line; $(cat "$work/reboot$sfx")"
 	# A complete document must read the same to the kernel's parser.
 	if [ "$verdict" = 1 ] && ! kparse=$(ktap_cross_check "$work/result$sfx" "$p" "$f" "$s"); then
 		count "$name: KTAP read alike by kunit.py parse ($p passed, $f failed, $s skipped; $kparse)" 0
