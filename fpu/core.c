@@ -65,6 +65,19 @@
  *  sched_out, sched_in	The vCPU's task leaves or regains a CPU (preempt
  *		notifiers); sched_out clears lfpu_live_fp.
  *
+ * Three more tracepoints move nothing; they record what the guest and the
+ * RUN loop did, which is what the transfer oracle needs to compute the
+ * least any scheme could have moved (Documentation/performance.rst):
+ *
+ *  use		The guest's first FP instruction since its last guest
+ *		entry, sched-in or reload: it needs its state in this CPU's
+ *		registers.
+ *  write	The guest's first change of its state since it was loaded,
+ *		saved, or saved by the kernel: from now on the registers are
+ *		newer than memory.
+ *  run_exit	RUN returns to userspace, where the kernel restores the
+ *		host task's registers, whether or not the vCPU is claimed.
+ *
  * Context: every function below runs in the task that runs the vCPU,
  * except lfpu_fp_sched_out()/lfpu_fp_sched_in() (its preempt notifiers, on
  * the same task) and lfpu_fp_get_state()/set_state()/read_stats(), which
@@ -158,7 +171,8 @@ static void lfpu_fp_release(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 		lfpu_count(fp, fp_bytes_saved, bytes);
 		lfpu_transition_bytes(save, fp, why, bytes);
 	}
-	/* else: the kernel saved it already when it took the registers. */
+	else	/* the kernel saved it when it took the registers */
+		lfpu_transition(invalidate, fp, LFPU_REASON_FOREIGN);
 	lfpu_transition(put, fp, why);
 }
 
@@ -239,6 +253,7 @@ void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
 {
 	WARN_ON_ONCE(fp->claimed);
 	fp->stale = false;
+	fp->used = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_load);
 
@@ -256,6 +271,7 @@ void lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 {
 	if (fp->claimed)
 		lfpu_fp_release(fp, why);
+	lfpu_transition(run_exit, fp, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_put);
 
@@ -287,6 +303,7 @@ void lfpu_fp_sched_out(struct lfpu_vcpu_fp *fp)
 		fp->stale = true;
 		fp->stale_why = LFPU_REASON_PREEMPT;
 	}
+	fp->used = false;
 	lfpu_transition(sched_out, fp, LFPU_REASON_PREEMPT);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_sched_out);
@@ -338,6 +355,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_guest_enter);
  */
 void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
 {
+	fp->used = false;
 	if (!fp->claimed)
 		return;
 	fp->stale = true;
@@ -421,6 +439,11 @@ void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp)
 		/* Whoever took the registers saved our state first. */
 		fp->dirty = false;
 		lfpu_fp_note_load(fp, fp->backend->reload(fp), LFPU_REASON_FOREIGN);
+		fp->used = false;
+	}
+	if (!fp->used) {
+		fp->used = true;
+		lfpu_transition(use, fp, LFPU_REASON_FIRST_USE);
 	}
 
 	__this_cpu_write(lfpu_live_fp, fp);
@@ -441,8 +464,10 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_begin);
 void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state)
 {
 	WARN_ON_ONCE(!fp->in_window);
-	if (wrote_state)
+	if (wrote_state && !fp->dirty) {
 		fp->dirty = true;
+		lfpu_transition(write, fp, LFPU_REASON_FIRST_USE);
+	}
 	fp->in_window = false;
 	lfpu_count(fp, fp_instructions, 1);
 	fp->backend->window_close(fp);

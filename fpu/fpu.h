@@ -50,6 +50,8 @@ struct lfpu_fp_stats {
  *		liveness must be re-proved before the next FP instruction
  * @stale_why:	what it was, for tracing
  * @in_window:	a guest FP instruction is executing
+ * @used:	the guest executed an FP instruction since the last guest
+ *		entry, sched-in or reload (for the fp_use tracepoint)
  * @last_cpu:	the CPU whose registers last held this state, or -1
  */
 struct lfpu_vcpu_fp {
@@ -67,6 +69,7 @@ struct lfpu_vcpu_fp {
 	bool stale;
 	u8 stale_why;
 	bool in_window;
+	bool used;
 	int last_cpu;
 };
 

@@ -8,6 +8,11 @@
  *   fp_claim fp_load fp_skip fp_invalidate fp_save fp_put fp_sched_out
  *   fp_sched_in
  *
+ * and three that record what the guest and the RUN loop did, so that the
+ * transfer oracle can be computed from a trace (tools/lib/trace_oracle.c):
+ *
+ *   fp_use fp_write fp_run_exit
+ *
  * Documentation/tracing.rst lists them with the dmesg format.
  */
 #undef TRACE_SYSTEM
@@ -71,6 +76,9 @@ LFPU_DEFINE_FP_EVENT(fp_save);
 LFPU_DEFINE_FP_EVENT(fp_put);
 LFPU_DEFINE_FP_EVENT(fp_sched_out);
 LFPU_DEFINE_FP_EVENT(fp_sched_in);
+LFPU_DEFINE_FP_EVENT(fp_use);
+LFPU_DEFINE_FP_EVENT(fp_write);
+LFPU_DEFINE_FP_EVENT(fp_run_exit);
 
 /*
  * lfpu_transition() - record one ownership transition

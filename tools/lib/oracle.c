@@ -30,7 +30,7 @@ void oracle_step(struct oracle_state *o, const struct oracle_event *e)
 			o->memory_current = false;
 		break;
 	case ORACLE_TAKE:
-		if (o->in_regs_of != e->cpu)
+		if (o->in_regs_of < 0 || (e->cpu >= 0 && o->in_regs_of != e->cpu))
 			break;	/* they hold nothing of ours worth keeping */
 		o->in_regs_of = -1;
 		switch (e->taker) {

@@ -41,7 +41,7 @@ enum oracle_event_kind {
 
 struct oracle_event {
 	enum oracle_event_kind kind;
-	int cpu;
+	int cpu;			/* ORACLE_TAKE: -1 for wherever it is */
 	enum oracle_taker taker;	/* ORACLE_TAKE */
 };
 
