@@ -170,9 +170,10 @@ static void lfpu_fp_release(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 		lfpu_count(fp, fp_saves, 1);
 		lfpu_count(fp, fp_bytes_saved, bytes);
 		lfpu_transition_bytes(save, fp, why, bytes);
-	}
-	else	/* the kernel saved it when it took the registers */
+	} else {
+		/* The kernel saved it when it took the registers. */
 		lfpu_transition(invalidate, fp, LFPU_REASON_FOREIGN);
+	}
 	lfpu_transition(put, fp, why);
 }
 
