@@ -15,6 +15,7 @@
 #   make demo [KVER=] [ARCH=]   boot QEMU and run the example workload
 #   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=] [FLAVOUR=san]
 #                               a long run of the ABI fuzzer in QEMU
+#   make bench [BENCH_MATRIX=]  lazyfpu-bench in the 7.3 guests under -icount
 #   make model [DEPTH=8]        the FP core against the transfer oracle, every
 #                               event sequence up to DEPTH (host, no QEMU)
 #   make deps                   install the Debian packages the above need
@@ -28,7 +29,7 @@ override ARCH := arm64
 endif
 
 .PHONY: all modules kdir-exists clean install modules_install check check-distro static-check \
-	qemu-check stress demo fuzz model deps tools kernels help
+	qemu-check stress demo fuzz model bench deps tools kernels help
 
 all: modules
 
@@ -119,6 +120,11 @@ fuzz:
 	scripts/fuzz.sh $(if $(KVER),$(KVER),6.12) $(if $(ARCH),$(ARCH),x86_64) $(SEED) $(OPS) \
 	  $(if $(KVER),$(FLAVOUR),$(if $(FLAVOUR),$(FLAVOUR),san))
 
+# The benchmark in QEMU under -icount: bench/*.json and the tables of
+# Documentation/performance.rst.
+bench:
+	scripts/bench.sh $(BENCH_MATRIX)
+
 DEPTH ?= 8
 model:
 	$(MAKE) -C tools/model run DEPTH=$(DEPTH)
@@ -127,4 +133,4 @@ deps:
 	scripts/deps.sh
 
 help:
-	@sed -n '3,20p' Makefile
+	@sed -n '3,21p' Makefile

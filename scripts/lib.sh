@@ -341,7 +341,7 @@ kernel_image() {
 qemu_boot() {
 	local name=$1 arch=$2 kernel=$3 initramfs=$4 work=$5 sfx=$6 mode=$7 mem=$8
 	local cpu_extra=$9 cmdline="panic_on_warn=1 oops=panic panic=-1 ${10}"
-	local timeout=${LAZYFPU_QEMU_TIMEOUT:-900} start status=0 qemu
+	local timeout=${LAZYFPU_QEMU_TIMEOUT:-900} start status=0 qemu extra
 
 	case "$arch" in
 	x86_64)
@@ -364,6 +364,10 @@ qemu_boot() {
 	       -kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
 	       -chardev "file,id=result,path=$work/result$sfx"
 	       -device virtserialport,chardev=result)
+	# LAZYFPU_QEMU_ARGS adds options, or overrides (make bench: -icount,
+	# -smp 1).
+	read -r -a extra <<<"${LAZYFPU_QEMU_ARGS:-}"
+	qemu+=("${extra[@]}")
 
 	start=$SECONDS
 	rm -f "$work/reboot$sfx" "$work/console$sfx.first-boot.log"
@@ -469,6 +473,7 @@ guest_initramfs_spec() {
 	echo "dir /tmp 1777 0 0"
 	echo "file /init $work/init 0755 0 0"
 	echo "file /bin/lazyfpu-vmm $work/tools/bin/lazyfpu-vmm 0755 0 0"
+	echo "file /bin/lazyfpu-bench $work/tools/bin/lazyfpu-bench 0755 0 0"
 	for f in "$LFPU_ROOT"/tools/examples/*.lfa; do
 		echo "file /examples/${f##*/} $f 0644 0 0"
 	done

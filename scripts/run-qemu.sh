@@ -3,8 +3,9 @@
 #
 # run-qemu.sh KVER ARCH MODE [VARIANT]: boot the test guest for one
 # (version, arch) pair and wait for it to power off.  MODE is "check",
-# "demo" or "run" (one program: LAZYFPU_RUN names it, LAZYFPU_ARGS holds
-# its comma-separated arguments; see scripts/qemu/init.c).  VARIANT "san"
+# "demo", "run" (one program: LAZYFPU_RUN names it, LAZYFPU_ARGS holds
+# its comma-separated arguments; see scripts/qemu/init.c) or "bench"
+# (lazyfpu-bench with LAZYFPU_ARGS).  VARIANT "san"
 # boots the sanitizer kernel flavour (its own work directory); "vqN"
 # (arm64) limits QEMU's SVE vector length to N quadwords (sve-max-vq=N),
 # and its console and result files get a "-vqN" suffix; "san-vqN" is both.
@@ -38,6 +39,9 @@ cmdline="kunit.enable=1 kunit.autorun=1 lazyfpu.mode=$mode"
 # kernel and are reported as skipped.
 if [ -n "$boot" ]; then
 	cmdline="$cmdline lazyfpu.skip=fuzz,starvation,demo"
+fi
+if [ "$mode" = bench ]; then
+	cmdline="$cmdline lazyfpu.args=${LAZYFPU_ARGS:-}"
 fi
 if [ "$mode" = run ]; then
 	cmdline="$cmdline lazyfpu.run=${LAZYFPU_RUN:?LAZYFPU_RUN names the program} lazyfpu.args=${LAZYFPU_ARGS:-}"

@@ -22,6 +22,10 @@
  *   lazyfpu.mode=run     run only /tests/<lazyfpu.run>, with the arguments
  *                        in lazyfpu.args (comma-separated), no KUnit (for
  *                        make fuzz and make stress)
+ *   lazyfpu.mode=bench   load the module and run /bin/lazyfpu-bench with
+ *                        the arguments in lazyfpu.args; its output, not
+ *                        KTAP, goes to the result channel as it is, then
+ *                        the verdict (for make bench)
  *   lazyfpu.skip=a,b     in check mode, report these programs as skipped
  *                        instead of running them: a boot variant that
  *                        changes nothing they depend on (an SVE vector
@@ -545,6 +549,38 @@ static void split_args(const char *list, char **argv, int max)
 	argv[n] = NULL;
 }
 
+/*
+ * make bench: the benchmark's own output (JSON) to the result channel,
+ * then the verdict: success when it exited 0 and the kernel stayed clean.
+ */
+static int run_bench(int kmsg)
+{
+	char *argv[MAX_ARGS] = { "/bin/lazyfpu-bench" };
+	int status = -1, ok;
+	pid_t pid;
+
+	console("init: lazyfpu test guest, mode bench\n");
+	split_args(cmdline_value("lazyfpu.args", ""), argv + 1, MAX_ARGS - 2);
+	ok = !load_module("/lib/modules/lazyfpu.ko");
+	fflush(result);
+	pid = ok ? fork() : -1;
+	if (pid == 0) {
+		dup2(fileno(result), 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	     !unload_module("lazyfpu") && kernel_log_clean(kmsg) && kernel_health();
+	fprintf(result, "lazyfpu-verdict: %s\n", ok ? "success" : "failure");
+	fclose(result);
+	console("init: bench %s, powering off\n", ok ? "done" : "FAILED");
+	sync();
+	reboot(RB_AUTOBOOT);
+	return 0;
+}
+
 int main(void)
 {
 	char *programs[MAX_TESTS], *suites[MAX_TESTS], *args[MAX_ARGS];
@@ -573,6 +609,8 @@ int main(void)
 	 * work too); demo only the demo; run one test, with arguments.
 	 */
 	mode = cmdline_value("lazyfpu.mode", "check");
+	if (!strcmp(mode, "bench"))
+		return run_bench(kmsg);
 	if (!strcmp(mode, "run")) {
 		nprog = asprintf(&programs[0], "/tests/%s",
 				 cmdline_value("lazyfpu.run", "none")) > 0;

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [KVER-ARCH ...]: make bench.  Boots each guest (default: the
+# newest kernel of the matrix, 7.3, on x86_64 and arm64) with QEMU's
+# -icount shift=0,sleep=off, so that the guest's clocks advance by
+# executed instructions and its times are deterministic instruction
+# counts, and with one CPU (an x86 guest with two under -icount stalled
+# bringing up the second; the workloads pin their threads to CPU 0
+# anyway), runs lazyfpu-bench --json there (BENCH_REPEAT runs per figure,
+# default 3), writes the result to bench/KVER-ARCH.json in the
+# repository, and regenerates the tables of Documentation/performance.rst
+# from every bench/*.json (scripts/bench-tables.py).
+
+. "$(dirname "$0")/lib.sh"
+
+[ $# -gt 0 ] || set -- 7.3-x86_64 7.3-arm64
+"$LFPU_ROOT/scripts/deps.sh"
+mkdir -p "$LFPU_ROOT/bench"
+status=0
+for cfg in "$@"; do
+	parse_matrix_entry "$cfg"
+	[ -z "$boot" ] || die "make bench takes KVER-ARCH[-san] entries, not $cfg"
+	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
+	"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
+	work=$(work_dir "$kver" "$arch" "$flavour")
+	log "$cfg: benchmarking under -icount (this takes minutes)"
+	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1" \
+		LAZYFPU_ARGS="--json,--repeat,${BENCH_REPEAT:-3}" \
+		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} \
+		"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour"; then
+		log "$cfg: the benchmark failed; see $work/console.log and $work/result"
+		status=1
+		continue
+	fi
+	out="$LFPU_ROOT/bench/$cfg.json"
+	sed -n '/^\[$/,/^\]$/p' "$work/result" >"$out.tmp"
+	if ! python3 -m json.tool "$out.tmp" >/dev/null; then
+		log "$cfg: the benchmark's output is not JSON; see $work/result"
+		rm -f "$out.tmp"
+		status=1
+		continue
+	fi
+	mv "$out.tmp" "$out"
+	log "$cfg: wrote $out"
+done
+python3 "$LFPU_ROOT/scripts/bench-tables.py" "$LFPU_ROOT/Documentation/performance.rst" \
+	"$LFPU_ROOT"/bench/*.json
+exit "$status"
