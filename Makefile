@@ -16,6 +16,7 @@
 #   make fuzz [KVER=] [ARCH=] [SEED=] [OPS=] [FLAVOUR=san]
 #                               a long run of the ABI fuzzer in QEMU
 #   make bench [BENCH_MATRIX=]  lazyfpu-bench in the 7.3 guests under -icount
+#   make deb                    the Debian packages lazyfpu-dkms, lazyfpu-tools
 #   make model [DEPTH=8]        the FP core against the transfer oracle, every
 #                               event sequence up to DEPTH (host, no QEMU)
 #   make deps                   install the Debian packages the above need
@@ -29,7 +30,7 @@ override ARCH := arm64
 endif
 
 .PHONY: all modules kdir-exists clean install modules_install check check-distro static-check \
-	qemu-check stress demo fuzz model bench deps tools kernels help
+	qemu-check stress demo fuzz model bench deb deps tools kernels help
 
 all: modules
 
@@ -125,6 +126,10 @@ fuzz:
 bench:
 	scripts/bench.sh $(BENCH_MATRIX)
 
+# The Debian packages (debian/): build/deb/*.deb, checked with lintian.
+deb:
+	scripts/deb.sh
+
 DEPTH ?= 8
 model:
 	$(MAKE) -C tools/model run DEPTH=$(DEPTH)
@@ -133,4 +138,4 @@ deps:
 	scripts/deps.sh
 
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,22p' Makefile

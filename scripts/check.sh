@@ -15,7 +15,9 @@
 #     test kernel a W=1 + sparse (C=2) module build that must print no
 #     warning, and per Debian image a build against its linux-headers as
 #     DKMS does it;
-#  4. the FP core's model check (tools/model/, on this machine);
+#  4. the FP core's model check (tools/model/, on this machine), and the
+#     Debian packages' tests (scripts/deb-test.sh: build, lintian,
+#     contents, DKMS install and removal here);
 #  5. boots each guest in QEMU, which loads the module, runs the KUnit
 #     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
@@ -230,6 +232,27 @@ job_model() {
 	grep -E "^not ok|^# " "$dir/result" | head -40
 }
 
+# The Debian packages: built, checked with lintian and for their contents,
+# installed here (DKMS builds the module for the installed headers) and
+# removed again (scripts/deb-test.sh).  Each KTAP result counts.
+job_packages() {
+	local ktap="$LFPU_ROOT/build/deb-test.ktap" p f s start=$SECONDS kparse= line
+
+	mkdir -p "$LFPU_ROOT/build"
+	"$LFPU_ROOT/scripts/deb-test.sh" >"$ktap" 2>&1 || true
+	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$ktap")
+	tally "$p" "$f" "$s"
+	line="Debian packages [lazyfpu-dkms, lazyfpu-tools]: $p passed, $f failed, $s skipped in $((SECONDS - start))s"
+	if [ "$f" = 0 ] && [ "$p" -gt 0 ] && kparse=$(ktap_cross_check "$ktap" "$p" "$f" "$s"); then
+		report_line "ok      $line"
+		return 0
+	fi
+	tally 0 1 0
+	report_line "FAILED  $line; ${kparse:-}"
+	echo "---- Debian packages: $ktap ----"
+	grep -E "^not ok|^# " "$ktap" | head -40
+}
+
 # The guest's QEMU time in the last run, the cost of its boot job; an
 # entry never run yet costs more than any, so that it starts early.
 boot_cost() {	# ENTRY
@@ -265,7 +288,7 @@ fi
 slots=${LAZYFPU_JOBS:-$(nproc)}
 declare -A key_of job_state
 queue=()
-[ "$run_qemu" = 1 ] && queue+=(model)
+[ "$run_qemu" = 1 ] && queue+=(model packages)
 mapfile -t by_cost < <(for i in "${!matrix[@]}"; do
 	echo "$(boot_cost "${matrix[$i]}") $i"
 done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
@@ -288,6 +311,7 @@ start_job() {	# JOB
 		set +e
 		case "$job" in
 		model) job_model ;;
+		packages) job_packages ;;
 		build-*) job_build "${job#build-}" ;;
 		boot-*) job_boot "${matrix[${job#boot-}]}" ;;
 		esac
@@ -331,7 +355,7 @@ done
 # The summary, in matrix order: each build where its first entry is.
 echo
 echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
-order=(static model)
+order=(static model packages)
 declare -A listed
 for i in "${!matrix[@]}"; do
 	key=${key_of[$i]}

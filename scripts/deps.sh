@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# deps.sh: make sure the Debian packages that `make check` and `make demo`
-# need are installed.  As root, missing packages are installed; as anyone
+# deps.sh: make sure the Debian packages that `make check`, `make demo`
+# and `make deb` need are installed: with the packaging tools, the stock
+# linux-headers package of this machine's arch, for which make check has
+# DKMS build the module from lazyfpu-dkms.  As root, missing packages are installed; as anyone
 # else, the exact command to install them is printed and we stop.
 
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +17,8 @@ packages=(
 	qemu-system-x86 qemu-system-arm
 	sparse python3
 	linux-source-6.1 linux-source-6.12
+	dpkg-dev debhelper dh-dkms dkms lintian fakeroot
+	"linux-headers-$(dpkg --print-architecture)"
 )
 
 missing=()
