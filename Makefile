@@ -71,14 +71,15 @@ tools:
 # QEMU's maximum, 16 = 2048 bits.  A -san entry is the sanitizer kernel
 # (KASAN, UBSAN bounds, KFENCE, soft-lockup and hung-task panics); the
 # 6.12 test kernels are that flavour only, so that the matrix builds six
-# kernels, not eight (-san-vqN is both).  A debian-KEY entry is one of
+# kernels, not eight (-san-vqN is both); the sanitizer kernel, three times
+# slower, reruns at 128 bits only, 512 bits being covered on 6.1 and 7.3.  A debian-KEY entry is one of
 # Debian's own kernel images, unmodified, with the module built against
 # its linux-headers package as DKMS would (scripts/debian-kernels.sh
 # --list).  make check runs the newest image per arch; make check-distro
 # runs all of them.
 MATRIX ?= 6.1-x86_64 6.12-x86_64-san 7.3-x86_64 \
 	  6.1-arm64 6.1-arm64-vq1 6.1-arm64-vq4 \
-	  6.12-arm64-san 6.12-arm64-san-vq1 6.12-arm64-san-vq4 \
+	  6.12-arm64-san 6.12-arm64-san-vq1 \
 	  7.3-arm64 7.3-arm64-vq1 7.3-arm64-vq4 \
 	  debian-7.3-amd64 debian-7.3-arm64
 DISTRO_MATRIX := debian-6.1-amd64 debian-6.1-arm64 debian-6.1-rt-amd64 \

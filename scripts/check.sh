@@ -281,14 +281,14 @@ fi
 
 # The job pool: LAZYFPU_JOBS jobs at a time (default: one per CPU).  The
 # queue is the boots by the last run's QEMU time, longest first, each
-# preceded by its build where that is still to run: a free slot takes the
-# first job whose build has finished, so the longest guests start first
-# and the builds of the others overlap with them.  A build that fails
+# preceded by its build where that is still to run, then the model check
+# and the packages: a free slot takes the first job whose build has
+# finished, so the longest guests start first and the builds of the
+# others overlap with them.  A build that fails
 # drops its boots; its failure counts.
 slots=${LAZYFPU_JOBS:-$(nproc)}
 declare -A key_of job_state
 queue=()
-[ "$run_qemu" = 1 ] && queue+=(model packages)
 mapfile -t by_cost < <(for i in "${!matrix[@]}"; do
 	echo "$(boot_cost "${matrix[$i]}") $i"
 done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
@@ -301,6 +301,9 @@ for i in "${by_cost[@]}"; do
 	fi
 	[ "$run_qemu" = 1 ] && queue+=("boot-$i")
 done
+# The model check and the packages last: short jobs that fill the slots
+# while the last guests run, instead of delaying the longest ones.
+[ "$run_qemu" = 1 ] && queue+=(model packages)
 
 declare -A job_pid
 start_job() {	# JOB

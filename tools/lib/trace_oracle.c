@@ -33,6 +33,9 @@ void trace_oracle_feed(struct trace_oracle *t, const char *event, int cpu, const
 {
 	struct oracle_event e = { .cpu = cpu, .taker = ORACLE_MODULE_SAVES };
 
+	/* Most transitions (claim, load, skip, save) are none of ours. */
+	if (!strchr("uwsrpi", event[0]) || !strcmp(event, "save") || !strcmp(event, "skip"))
+		return;
 	if (!strcmp(event, "use")) {
 		e.kind = ORACLE_FP_READ;
 	} else if (!strcmp(event, "write")) {
