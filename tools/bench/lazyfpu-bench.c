@@ -115,18 +115,25 @@ static char *fp_block(int n)
 	return s;
 }
 
-/* @leave: the instruction ending each block of K, or "" for none. */
-static char *program(int iterations, const char *body, const char *leave)
+/*
+ * @iterations of @body, then @leave (the instruction ending each block of
+ * K, or "" for none).  @load_vectors: first load v1 and v2 from memory,
+ * for the workloads that compute; the no-FP and read-only workloads must
+ * not, since a load is an FP instruction that changes the state.
+ */
+static char *program(int iterations, const char *body, const char *leave, int load_vectors)
 {
 	char *src;
 
 	if (asprintf(&src,
 		     "	movi	r1, 0x1000\n"
-		     "	vld	v1, [r1]\n	vld	v2, [r1 + 16]\n"
+		     "%s"
 		     "	movi	r2, %d\n"
 		     "l:\n%s%s"
 		     "	loop	r2, l\n"
-		     "	hlt\n", iterations, body, leave) < 0)
+		     "	hlt\n",
+		     load_vectors ? "	vld	v1, [r1]\n	vld	v2, [r1 + 16]\n" : "",
+		     iterations, body, leave) < 0)
 		exit(1);
 	return src;
 }
@@ -325,7 +332,7 @@ static int one_guest(struct figures *f, int policy, const struct backend *b, con
 
 static int w_io_no_fp(struct figures *f, int policy, const struct backend *b)
 {
-	char *src = program(ITER, "	addi	r3, r3, 1\n", "	out	r3, 3\n");
+	char *src = program(ITER, "	addi	r3, r3, 1\n", "	out	r3, 3\n", 0);
 	int ret = one_guest(f, policy, b, src);
 
 	free(src);
@@ -334,7 +341,7 @@ static int w_io_no_fp(struct figures *f, int policy, const struct backend *b)
 
 static int w_fp_compute(struct figures *f, int policy, const struct backend *b)
 {
-	char *body = fp_block(64), *src = program(ITER * 4, body, "");
+	char *body = fp_block(64), *src = program(ITER * 4, body, "", 1);
 	int ret = one_guest(f, policy, b, src);
 
 	free(body);
@@ -344,7 +351,7 @@ static int w_fp_compute(struct figures *f, int policy, const struct backend *b)
 
 static int fp_with_exit(struct figures *f, int policy, const struct backend *b, const char *leave)
 {
-	char *body = fp_block(opt.k > 1 ? opt.k - 1 : 1), *src = program(ITER, body, leave);
+	char *body = fp_block(opt.k > 1 ? opt.k - 1 : 1), *src = program(ITER, body, leave, 1);
 	int ret = one_guest(f, policy, b, src);
 
 	free(body);
@@ -364,7 +371,7 @@ static int w_fp_hypercall(struct figures *f, int policy, const struct backend *b
 
 static int w_fp_read_only(struct figures *f, int policy, const struct backend *b)
 {
-	char *src = program(ITER, "	vst	v1, [r1 + 64]\n	vred	r5, v2\n", "	hcall	r4, 1\n");
+	char *src = program(ITER, "	vst	v1, [r1 + 64]\n	vred	r5, v2\n", "	hcall	r4, 1\n", 0);
 	int ret = one_guest(f, policy, b, src);
 
 	free(src);
@@ -412,7 +419,8 @@ static void *turn_main(void *arg)
 
 static int w_two_vms(struct figures *f, int policy, const struct backend *b)
 {
-	char *body = fp_block(opt.k > 1 ? opt.k - 1 : 1), *src = program(ITER, body, "	out	r3, 3\n");
+	char *body = fp_block(opt.k > 1 ? opt.k - 1 : 1),
+	     *src = program(ITER, body, "	out	r3, 3\n", 1);
 	struct turn t[2];
 	pthread_t th[2];
 	uint64_t t0, c0;
