@@ -284,6 +284,12 @@ struct runner {
 };
 
 /* RUN the spinning guest until told to stop; -EINTR for kernel work resumes it. */
+/*
+ * RUN until stopped.  EBUSY too is retried: when the main thread's RUN
+ * got in between two of ours (ours ended with -EINTR for kernel work), we
+ * are the one refused; giving up then left no RUN for the main thread to
+ * be refused by (seen on the arm64 sanitizer guest beside another guest).
+ */
 static void *run_thread(void *arg)
 {
 	struct runner *r = arg;
@@ -291,7 +297,7 @@ static void *run_thread(void *arg)
 	do {
 		r->ret = lfpu_vcpu_run(r->vcpu);
 		r->err = errno;
-	} while (r->ret && r->err == EINTR && !r->stop);
+	} while (r->ret && (r->err == EINTR || r->err == EBUSY) && !r->stop);
 	return NULL;
 }
 
