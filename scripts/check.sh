@@ -208,49 +208,48 @@ job_boot() {	# ENTRY
 	report_boot "$name" "$work" "$sfx" "$verdict"
 }
 
-# The FP core against the transfer oracle, natively on this machine:
-# every sequence of up to 8 events, for each backend kind and policy
-# (tools/model/).  Each of its KTAP results counts.
-job_model() {
-	local dir="${LAZYFPU_WORK:-$CACHE/work}/model" p f s start=$SECONDS line kparse=
+# A host-side test program's KTAP document: NAME FILE STARTED.  Its
+# results count one by one, kunit.py must read it alike, and it must
+# have passed something and failed nothing.
+report_ktap() {
+	local name=$1 ktap=$2 started=$3 p f s line kparse=
 
-	if ! make -s -C "$LFPU_ROOT/tools/model" O="$dir" >&2; then
-		count "core model: build" 0
-		return 1
-	fi
-	"$dir/lazyfpu-model" >"$dir/result" 2>&1 || true
-	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$dir/result")
-	tally "$p" "$f" "$s"
-	line="core model [every sequence of up to 8 events]: $p passed, $f failed in $((SECONDS - start))s"
-	if [ "$f" = 0 ] && [ "$p" -gt 0 ] && kparse=$(ktap_cross_check "$dir/result" "$p" "$f" "$s"); then
-		report_line "ok      $line"
-		return 0
-	fi
-	tally 0 1 0
-	report_line "FAILED  $line; ${kparse:-}"
-	echo "---- core model: $dir/result ----"
-	grep -E "^not ok|^# " "$dir/result" | head -40
-}
-
-# The Debian packages: built, checked with lintian and for their contents,
-# installed here (DKMS builds the module for the installed headers) and
-# removed again (scripts/deb-test.sh).  Each KTAP result counts.
-job_packages() {
-	local ktap="$LFPU_ROOT/build/deb-test.ktap" p f s start=$SECONDS kparse= line
-
-	mkdir -p "$LFPU_ROOT/build"
-	"$LFPU_ROOT/scripts/deb-test.sh" >"$ktap" 2>&1 || true
 	read -r p f s < <(awk -f "$LFPU_ROOT/scripts/ktap-summary.awk" "$ktap")
 	tally "$p" "$f" "$s"
-	line="Debian packages [lazyfpu-dkms, lazyfpu-tools]: $p passed, $f failed, $s skipped in $((SECONDS - start))s"
+	line="$name: $p passed, $f failed, $s skipped in $((SECONDS - started))s"
 	if [ "$f" = 0 ] && [ "$p" -gt 0 ] && kparse=$(ktap_cross_check "$ktap" "$p" "$f" "$s"); then
 		report_line "ok      $line"
 		return 0
 	fi
 	tally 0 1 0
 	report_line "FAILED  $line; ${kparse:-}"
-	echo "---- Debian packages: $ktap ----"
+	echo "---- $name: $ktap ----"
 	grep -E "^not ok|^# " "$ktap" | head -40
+}
+
+# The FP core against the transfer oracle, natively on this machine:
+# every sequence of up to 8 events, for each backend kind and policy
+# (tools/model/).
+job_model() {
+	local dir="${LAZYFPU_WORK:-$CACHE/work}/model" start=$SECONDS
+
+	if ! make -s -C "$LFPU_ROOT/tools/model" O="$dir" >&2; then
+		count "core model: build" 0
+		return 1
+	fi
+	"$dir/lazyfpu-model" >"$dir/result" 2>&1 || true
+	report_ktap "core model [every sequence of up to 8 events]" "$dir/result" "$start"
+}
+
+# The Debian packages: built, checked with lintian and for their contents,
+# installed here (DKMS builds the module for the installed headers) and
+# removed again (scripts/deb-test.sh).
+job_packages() {
+	local ktap="$LFPU_ROOT/build/deb-test.ktap" start=$SECONDS
+
+	mkdir -p "$LFPU_ROOT/build"
+	"$LFPU_ROOT/scripts/deb-test.sh" >"$ktap" 2>&1 || true
+	report_ktap "Debian packages [lazyfpu-dkms, lazyfpu-tools]" "$ktap" "$start"
 }
 
 # The guest's QEMU time in the last run, the cost of its boot job; an
