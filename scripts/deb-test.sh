@@ -34,6 +34,7 @@ diag() { sed 's/^/# /'; }
 echo "KTAP version 1"
 echo "1..5"
 out="$LFPU_ROOT/build/deb"
+mkdir -p "$LFPU_ROOT/build"
 version=$(dpkg-parsechangelog -l "$LFPU_ROOT/debian/changelog" -S Version)
 
 built=0
