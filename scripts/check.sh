@@ -84,17 +84,6 @@ for cfg in "${matrix[@]}"; do
 	is_debian "$cfg" || parse_matrix_entry "$cfg"
 done
 
-# Kernels first, the slow and cached part: test kernels are built, Debian
-# images and their headers fetched.
-for cfg in "${matrix[@]}"; do
-	if is_debian "$cfg"; then
-		"$LFPU_ROOT/scripts/debian-kernels.sh" "${cfg#debian-}" >/dev/null
-	else
-		parse_matrix_entry "$cfg"
-		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
-	fi
-done
-
 # The kernel's own KTAP parser (tools/testing/kunit/kunit.py parse) reads
 # a guest's document too: RESULT P F S, our counts.  Prints its counts and
 # returns non-zero when they differ from ours (its failed count includes
@@ -146,8 +135,9 @@ report_boot() {
 	tail -40 "$work/console$sfx.log" 2>/dev/null || true
 }
 
-# The jobs.  A matrix entry is two: a build, shared by the entries that
-# boot the same kernel (KVER-ARCH[-san] or debian-KEY), and its boot.
+# The jobs.  A matrix entry is three: a kernel and a build, both shared
+# by the entries that boot the same kernel (KVER-ARCH[-san] or
+# debian-KEY), and its boot.
 build_key() {	# ENTRY: the build an entry's boot needs
 	if is_debian "$1"; then
 		echo "$1"
@@ -155,6 +145,39 @@ build_key() {	# ENTRY: the build an entry's boot needs
 		parse_matrix_entry "$1"
 		echo "$kver-$arch${flavour:+-$flavour}"
 	fi
+}
+
+# A kernel job builds a test kernel, or fetches a Debian image and its
+# headers: the slow part of a cold run, cached afterwards.  Test kernels
+# build one at a time (each build uses every CPU), and so do the Debian
+# fetches, but the two chains run side by side and beside the other jobs,
+# so that downloads, unpacking and the serial steps of a kernel build
+# (linking, kallsyms) leave no CPU idle.  A kernel already in the cache
+# is no job at all.
+kernel_chain() {	# KEY
+	if is_debian "$1"; then echo debian; else echo test; fi
+}
+
+kernel_cached() {	# KEY
+	if is_debian "$1"; then
+		"$LFPU_ROOT/scripts/debian-kernels.sh" --cached "${1#debian-}"
+	else
+		parse_matrix_entry "$1"
+		[ -e "$(kernel_build_dir "$kver" "$arch" "$flavour")/.lazyfpu-built" ]
+	fi
+}
+
+job_kernel() {	# KEY
+	if is_debian "$1"; then
+		"$LFPU_ROOT/scripts/debian-kernels.sh" "${1#debian-}" >/dev/null && return 0
+		count "debian ${1#debian-}: fetch the image and its headers" 0
+	else
+		parse_matrix_entry "$1"
+		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null &&
+			return 0
+		count "$kver/$arch${flavour:+ ($flavour)}: kernel build" 0
+	fi
+	return 1
 }
 
 # A test kernel's build: the module W=1 (and sparse C=2 where it runs),
@@ -279,14 +302,17 @@ if [ "$run_static" = 1 ]; then
 fi
 
 # The job pool: LAZYFPU_JOBS jobs at a time (default: one per CPU).  The
-# queue is the boots by the last run's QEMU time, longest first, each
-# preceded by its build where that is still to run, then the model check
-# and the packages: a free slot takes the first job whose build has
-# finished, so the longest guests start first and the builds of the
-# others overlap with them.  A build that fails
-# drops its boots; its failure counts.
+# queue is the kernels still to be made, then the boots by the last
+# run's QEMU time, longest first, each preceded by its build where that
+# is still to run, then the model check and the packages: a free slot
+# takes the first job that is ready (a build once its kernel is made, a
+# boot once its build has finished), so the longest guests start first
+# and the builds of the others overlap with them.  The kernels are made
+# in the order of the boot time waiting on them, most first (in a cold
+# run, the arm64 kernels with their vector-length reruns).  A kernel or
+# build that fails drops what depends on it; its failure counts.
 slots=${LAZYFPU_JOBS:-$(nproc)}
-declare -A key_of job_state
+declare -A key_of job_state boot_wait
 queue=()
 mapfile -t by_cost < <(for i in "${!matrix[@]}"; do
 	echo "$(boot_cost "${matrix[$i]}") $i"
@@ -294,6 +320,21 @@ done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
 for i in "${by_cost[@]}"; do
 	key=$(build_key "${matrix[$i]}")
 	key_of[$i]=$key
+	boot_wait[$key]=$(( ${boot_wait[$key]:-0} + $(boot_cost "${matrix[$i]}") ))
+done
+mapfile -t kernels < <(for key in "${!boot_wait[@]}"; do
+	echo "${boot_wait[$key]} $key"
+done | sort -k1,1nr -k2,2 | cut -d' ' -f2)
+for key in "${kernels[@]}"; do
+	if kernel_cached "$key"; then
+		job_state[kernel-$key]=done
+	else
+		job_state[kernel-$key]=queued
+		queue+=("kernel-$key")
+	fi
+done
+for i in "${by_cost[@]}"; do
+	key=${key_of[$i]}
 	if [ -z "${job_state[build-$key]:-}" ]; then
 		job_state[build-$key]=queued
 		queue+=("build-$key")
@@ -312,6 +353,7 @@ start_job() {	# JOB
 		report_file=$results/$job
 		set +e
 		case "$job" in
+		kernel-*) job_kernel "${job#kernel-}" ;;
 		model) job_model ;;
 		packages) job_packages ;;
 		build-*) job_build "${job#build-}" ;;
@@ -322,15 +364,36 @@ start_job() {	# JOB
 	job_pid[$!]=$job
 }
 
+# What JOB waits for: nothing, or the job it depends on; a kernel waits
+# for the kernel of its chain that is being made.
+job_dependency() {	# JOB
+	local job key
+	case "$1" in
+	boot-*) echo "build-${key_of[${1#boot-}]}" ;;
+	build-*) echo "kernel-${1#build-}" ;;
+	kernel-*)
+		for job in "${!job_state[@]}"; do
+			key=${job#kernel-}
+			if [ "$job" != "$key" ] && [ "${job_state[$job]}" = running ] &&
+			   [ "$(kernel_chain "$key")" = "$(kernel_chain "${1#kernel-}")" ]; then
+				echo "$job"
+				break
+			fi
+		done ;;
+	esac
+}
+
 running=0
 while [ ${#queue[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
 	rest=()
 	for job in "${queue[@]}"; do
 		ready=1
-		if [ "${job%%-*}" = boot ]; then
-			case "${job_state[build-${key_of[${job#boot-}]}]}" in
+		dep=$(job_dependency "$job")
+		if [ -n "$dep" ]; then
+			case "${job_state[$dep]}" in
 			done) ;;
-			failed) continue ;;
+			failed) [ "${job%%-*}" = boot ] || job_state[$job]=failed
+				continue ;;
 			*) ready=0 ;;
 			esac
 		fi
@@ -363,7 +426,7 @@ for i in "${!matrix[@]}"; do
 	key=${key_of[$i]}
 	if [ -z "${listed[$key]:-}" ]; then
 		listed[$key]=1
-		order+=("build-$key")
+		order+=("kernel-$key" "build-$key")
 	fi
 	order+=("boot-$i")
 done

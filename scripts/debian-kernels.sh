@@ -16,7 +16,9 @@
 #                   this machine (cross compiler, compiler override)
 #   DEB_PACKAGES    the .deb files, space separated
 #
-# debian-kernels.sh --list prints every key with its packages.
+# debian-kernels.sh --list prints every key with its packages;
+# debian-kernels.sh --cached KEY exits 0 when KEY is fetched and nothing
+# would be done.
 #
 # KEY is SERIES-FLAVOUR:
 #   6.1-amd64 6.1-arm64 6.1-rt-amd64               bookworm (incl. -security)
@@ -118,9 +120,16 @@ deb_broken_host_tools() {	# KBUILD_DIR
 # objtool; resolve_btfids is built on its own.  modpost.real-lsb-64 is the
 # one Debian's modpost wrapper runs for both amd64 and arm64 modules.
 deb_host_tools() {	# SERIES
-	local src out
-	src=$(kernel_source "$1")
+	local out
 	out="$CACHE/debian/hosttools-$1-$(source_pkg_version "$1")"
+	[ -e "$out/.lazyfpu-built" ] ||
+		with_cache_lock "hosttools-$1" deb_build_host_tools "$1" "$out" || exit 1
+	echo "$out"
+}
+
+deb_build_host_tools() {	# SERIES OUT (under its lock)
+	local src out=$2
+	src=$(kernel_source "$1")
 	if [ ! -e "$out/.lazyfpu-built" ]; then
 		log "building $1 kbuild host programs for this machine's glibc in $out"
 		rm -rf "$out"
@@ -138,7 +147,6 @@ deb_host_tools() {	# SERIES
 			{ tail -30 "$out/build.log" >&2; die "host programs of $1 did not build"; }
 		touch "$out/.lazyfpu-built"
 	fi
-	echo "$out"
 }
 
 # Replace the kbuild programs that cannot run here by rebuilt ones.
@@ -198,6 +206,17 @@ deb_make_vars() {	# KDIR DEBARCH
 	echo "${vars[*]}"
 }
 
+# Whether KEY is fetched, from what its lists said last time: then its
+# DEB_* variables are set.
+deb_cached() {	# KEY SUITE
+	local env="$CACHE/debian/$1.env" stamp
+	stamp=$(apt_suite_refresh "$2")
+	[ "$env" -nt "$stamp" ] || return 1
+	# shellcheck disable=SC1090
+	. "$env"
+	[ -e "$CACHE/debian/$1-$DEB_VERSION/.lazyfpu-unpacked" ]
+}
+
 deb_fetch() {	# KEY: fetch and unpack, set the DEB_* variables
 	local key=$1 series flavour suite img ver darch dir tmp p deps=() debs=() rel
 	series=${key%%-*}
@@ -210,13 +229,7 @@ deb_fetch() {	# KEY: fetch and unpack, set the DEB_* variables
 
 	# What the lists said last time, while they have not changed since:
 	# resolving the packages takes a dozen apt-cache runs.
-	local env="$CACHE/debian/$key.env" stamp
-	stamp=$(apt_suite_refresh "$suite")
-	if [ "$env" -nt "$stamp" ]; then
-		# shellcheck disable=SC1090
-		. "$env"
-		[ ! -e "$CACHE/debian/$key-$DEB_VERSION/.lazyfpu-unpacked" ] || return 0
-	fi
+	! deb_cached "$key" "$suite" || return 0
 
 	img=$(deb_image_pkg "$suite" "$series" "$flavour")
 	[ -n "$img" ] || die "$suite has no linux-image for $series-$flavour"
@@ -294,7 +307,7 @@ deb_fetch() {	# KEY: fetch and unpack, set the DEB_* variables
 		die "$key: unexpected package layout in $dir"
 	DEB_MAKE_VARS=$(deb_make_vars "$DEB_KDIR" "$darch")
 	DEB_PACKAGES="${debs[*]}"
-	deb_print_vars >"$env"
+	deb_print_vars >"$CACHE/debian/$key.env"
 }
 
 deb_print_vars() {
@@ -317,5 +330,11 @@ if [ "${1:-}" = --list ]; then
 	exit 0
 fi
 
-deb_fetch "${1:?usage: debian-kernels.sh KEY | --list}"
+if [ "${1:-}" = --cached ]; then
+	key=${2:?usage: debian-kernels.sh --cached KEY}
+	deb_cached "$key" "$(deb_suite "${key%%-*}")"
+	exit
+fi
+
+deb_fetch "${1:?usage: debian-kernels.sh KEY | --list | --cached KEY}"
 deb_print_vars

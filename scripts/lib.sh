@@ -20,6 +20,19 @@ SUPPORTED_ARCHES="x86_64 arm64"
 die() { echo "lazyfpu: error: $*" >&2; exit 1; }
 log() { echo "lazyfpu: $*" >&2; }
 
+# Run CMD holding the cache lock NAME.  The cache's shared parts (apt
+# state, unpacked source trees, installed headers, rebuilt host programs)
+# are made by whichever job needs them first, while any other job that
+# needs the same part waits: make check fetches Debian's images beside
+# the test kernels' builds.  CMD must check again, under the lock, whether
+# its part is still to be made.
+with_cache_lock() {	# NAME CMD...
+	local name=$1
+	shift
+	mkdir -p "$CACHE/locks"
+	( flock 9 && "$@" ) 9>"$CACHE/locks/$name.lock"
+}
+
 check_kver() {
 	case " $SUPPORTED_KVERS " in *" $1 "*) ;; *) die "unsupported KVER '$1' (want one of: $SUPPORTED_KVERS)";; esac
 }
@@ -112,10 +125,21 @@ apt_suite_opts() {	# SUITE
 # when older than a day; if that fails (no network), the old lists are
 # used, so a warm cache keeps working offline.  Prints the stamp file
 # whose time is that of the lists.
+apt_suite_stale() {	# SUITE
+	local stamp="$CACHE/apt/$1/lists/.lazyfpu-updated"
+	[ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]
+}
+
 apt_suite_refresh() {	# SUITE
+	if apt_suite_stale "$1"; then
+		with_cache_lock "apt-$1" apt_suite_update "$1" || exit 1
+	fi
+	echo "$CACHE/apt/$1/lists/.lazyfpu-updated"
+}
+
+apt_suite_update() {	# SUITE (under its lock)
 	local suite=$1 d="$CACHE/apt/$1" opts
-	if [ ! -e "$d/lists/.lazyfpu-updated" ] ||
-	   [ -n "$(find "$d/lists/.lazyfpu-updated" -mmin +1440)" ]; then
+	if apt_suite_stale "$suite"; then
 		read -r -a opts <<<"$(apt_suite_opts "$suite" | tr '\n' ' ')"
 		mkdir -p "$d/lists/partial" "$d/cache" "$d/archives/partial"
 		apt_sources "$suite" >"$d/sources.list"
@@ -130,7 +154,6 @@ apt_suite_refresh() {	# SUITE
 			die "apt: cannot fetch the package lists of $suite"
 		fi
 	fi
-	echo "$d/lists/.lazyfpu-updated"
 }
 
 # Run apt-get or apt-cache against one suite's private state.
@@ -203,7 +226,9 @@ source_pkg_version() {
 	fi
 	ver=$(apt_suite_version "$suite" "linux-source-$1")
 	[ -n "$ver" ] || die "$suite has no linux-source-$1"
-	echo "$ver" >"$memo"
+	# Renamed into place: another job may be reading it.
+	echo "$ver" >"$memo.$$"
+	mv "$memo.$$" "$memo"
 	echo "$ver"
 }
 
@@ -213,10 +238,17 @@ source_pkg_version() {
 # installing it.  Unpacking is atomic (rename), so an interrupted run
 # never leaves a half-populated tree that later runs would trust.
 kernel_source() {
-	local kver=$1 suite ver dir tmp deb
+	local kver=$1 dir
+	dir="$CACHE/src/linux-source-$kver-$(source_pkg_version "$kver")"
+	[ -e "$dir/.lazyfpu-unpacked" ] ||
+		with_cache_lock "src-$kver" unpack_kernel_source "$kver" "$dir" || exit 1
+	echo "$dir"
+}
+
+unpack_kernel_source() {	# KVER DIR (under its lock)
+	local kver=$1 dir=$2 suite ver tmp deb
 	suite=$(source_suite "$kver")
 	ver=$(source_pkg_version "$kver")
-	dir="$CACHE/src/linux-source-$kver-$ver"
 	if [ ! -e "$dir/.lazyfpu-unpacked" ]; then
 		[ -z "$suite" ] || deb=$(apt_suite_download "$suite" "linux-source-$kver" "$ver" all)
 		log "unpacking linux-source-$kver ($ver) into $dir"
@@ -234,7 +266,6 @@ kernel_source() {
 		rmdir "$tmp"
 		touch "$dir/.lazyfpu-unpacked"
 	fi
-	echo "$dir"
 }
 
 # The kernel's userspace headers for KVER on ARCH (make headers_install),
@@ -242,9 +273,15 @@ kernel_source() {
 # directory.  The kernel's own selftests build against them.  Installing
 # is atomic (rename), as unpacking is.
 kernel_headers() {	# KVER ARCH
-	local kver=$1 arch=$2 src dir tmp vars
+	local dir="$CACHE/headers/linux-$1-$(source_pkg_version "$1")-$2"
+	[ -e "$dir/.lazyfpu-installed" ] ||
+		with_cache_lock "headers-$1-$2" install_kernel_headers "$1" "$2" "$dir" || exit 1
+	echo "$dir/include"
+}
+
+install_kernel_headers() {	# KVER ARCH DIR (under its lock)
+	local kver=$1 arch=$2 dir=$3 src tmp vars
 	src=$(kernel_source "$kver")
-	dir="$CACHE/headers/linux-$kver-$(source_pkg_version "$kver")-$arch"
 	if [ ! -e "$dir/.lazyfpu-installed" ]; then
 		log "installing the $kver/$arch kernel headers into $dir"
 		mkdir -p "$CACHE/headers"
@@ -257,7 +294,6 @@ kernel_headers() {	# KVER ARCH
 		touch "$tmp/.lazyfpu-installed"
 		mv "$tmp" "$dir"
 	fi
-	echo "$dir/include"
 }
 
 # Kernel flavours: "" is the test kernel; "san" adds the sanitizers
