@@ -108,7 +108,9 @@ deb_broken_host_tools() {	# KBUILD_DIR
 		# ELF programs only; ldd says "not found" for a missing
 		# symbol version, and nothing of the sort for scripts.
 		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		ldd "$f" 2>&1 | grep -q "not found" && echo "$f"
+		# (Not ldd | grep -q: grep's early exit can kill ldd with
+		# SIGPIPE, and pipefail then hides the match.)
+		[[ "$(ldd "$f" 2>&1 || true)" == *"not found"* ]] && echo "$f"
 	done < <(find "$1" -type f -perm -u+x)
 	return 0
 }
