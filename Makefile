@@ -49,8 +49,8 @@ clean:
 	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 	  -o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' -o -name '*.symvers' \
 	  -o -name modules.order \) -type f -print | xargs -r rm -f
-	$(MAKE) -C tools clean
-	$(MAKE) -C tools/model clean
+	$(if $(wildcard tools/Makefile),$(MAKE) -C tools clean)
+	$(if $(wildcard tools/model/Makefile),$(MAKE) -C tools/model clean)
 
 install: modules_install
 

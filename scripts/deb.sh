@@ -16,22 +16,7 @@
 "$LFPU_ROOT/scripts/deps.sh"
 
 out="$LFPU_ROOT/build/deb"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lazyfpu-deb.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-version=$(dpkg-parsechangelog -l "$LFPU_ROOT/debian/changelog" -S Version)
-src="$tmp/lazyfpu-$version"
-mkdir -p "$src"
-(cd "$LFPU_ROOT" && git ls-files -z) | (cd "$LFPU_ROOT" && rsync -a --from0 --files-from=- ./ "$src/")
-
-log "building the packages (dpkg-buildpackage -us -uc -b) in $src"
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
-	tail -40 "$tmp/build.log" >&2
-	die "dpkg-buildpackage failed"
-fi
-rm -rf "$out"
-mkdir -p "$out"
-mv "$tmp"/*.deb "$tmp"/*.changes "$tmp"/*.buildinfo "$out/"
-cp "$tmp/build.log" "$out/"
+deb_build_packages "$out" -b
 
 status=0
 lintian --info --display-info --fail-on error "$out"/*.changes >"$out/lintian.txt" 2>&1 || status=$?

@@ -10,7 +10,10 @@
 #   1. fetch and unpack the image and its headers (debian-kernels.sh);
 #   2. build lazyfpu.ko (and the test module) against the headers the way
 #      DKMS does, `make -C KDIR M=DIR modules`, from a private copy of the
-#      sources; no W=1 or sparse here, a user's build has neither;
+#      sources; no W=1 or sparse here, a user's build has neither; then
+#      build lazyfpu.ko with DKMS itself from the lazyfpu-dkms package
+#      (built once per content, scripts/deb.sh's way) in a private DKMS
+#      tree, and use that one;
 #   3. the userspace programs, the guest init and the arm64 FP selftests,
 #      as build-guest.sh builds them;
 #   4. an initramfs holding those and the Debian modules the guest needs
@@ -43,6 +46,41 @@ work="${LAZYFPU_WORK:-$CACHE/work}/debian-$key"
 mkdir -p "$work"
 read -r -a vars <<<"$DEB_MAKE_VARS"
 
+# DKMS's build of lazyfpu.ko from the lazyfpu-dkms package, into
+# $work/module/lazyfpu.ko.  The package is unpacked, not installed, and
+# DKMS's trees are private ($work/dkms), so that nothing on this machine
+# changes; DEB_MAKE_VARS (the cross compiler, the compiler override)
+# reach the kernel's make through MAKEFLAGS, since dkms.conf's make
+# command line is the package's.  DKMS reports a failing clean step only
+# in its output ("bad exit status"): that fails here.
+dkms_module() {
+	local deb ver dkms_arch ko
+	[ -z "${LAZYFPU_MODULE_SRC:-}" ] ||
+		{ log "$key: LAZYFPU_MODULE_SRC set: the module is make's build of it, not DKMS's"; return 0; }
+	deb=$(dkms_package)
+	ver=$(dpkg-deb -f "$deb" Version)
+	case "$arch" in x86_64) dkms_arch=x86_64 ;; arm64) dkms_arch=aarch64 ;; esac
+	rm -rf "$work/dkms"
+	mkdir -p "$work/dkms/tree"
+	dpkg-deb -x "$deb" "$work/dkms/root"
+	if ! MAKEFLAGS="$DEB_MAKE_VARS" dkms build -m lazyfpu -v "$ver" -k "$DEB_RELEASE" \
+		-a "$dkms_arch" --kernelsourcedir "$DEB_KDIR" --dkmstree "$work/dkms/tree" \
+		--sourcetree "$work/dkms/root/usr/src" --installtree "$work/dkms/install" \
+		>"$work/dkms.log" 2>&1 || grep -q "bad exit status" "$work/dkms.log"; then
+		cat "$work/dkms.log" "$work/dkms/tree/lazyfpu/$ver/build/make.log" >&2 || true
+		die "dkms build of ${deb##*/} failed for $DEB_RELEASE"
+	fi
+	ko=$(find "$work/dkms/tree/lazyfpu/$ver/$DEB_RELEASE" -path '*/module/lazyfpu.ko*' | head -1)
+	case "$ko" in
+	*.ko) cp "$ko" "$work/module/lazyfpu.ko" ;;
+	*.ko.xz) xz -dc "$ko" >"$work/module/lazyfpu.ko" ;;
+	*.ko.zst) zstd -q -dc "$ko" >"$work/module/lazyfpu.ko" ;;
+	*.ko.gz) gzip -dc "$ko" >"$work/module/lazyfpu.ko" ;;
+	*) die "dkms built no lazyfpu.ko (see $work/dkms.log)" ;;
+	esac
+	log "$key: lazyfpu.ko built by DKMS from ${deb##*/}"
+}
+
 # Steps 1-4: the module, the programs, the preload list, the initramfs.
 build_guest() {
 	# 1. The module, as DKMS builds it (dkms.conf: make KDIR=... modules),
@@ -55,6 +93,11 @@ build_guest() {
 		cat "$work/module-build.log" >&2
 		die "module build failed against $DEB_KDIR"
 	fi
+
+	# 1b. lazyfpu.ko again, as DKMS builds it on a user's machine from the
+	#     lazyfpu-dkms package, in a private DKMS tree: that one replaces
+	#     the module above, so the guest loads what users get.
+	dkms_module
 
 	# 2. Userspace programs, the init and (arm64) the kernel's FP selftests,
 	#    from the source of the kernel version the image is.
@@ -92,7 +135,7 @@ build_guest() {
 			modprobe -d "$root" -S "$DEB_RELEASE" --show-depends "$m" ||
 				die "$m: not in $DEB_MODULES"
 		 done)
-	log "$key: preloading $n Debian module(s)${n:+: }$(sed 's|.*/||' "$work/preload.list" | tr '\n' ' ')"
+	log "$key: preloading $n Debian module(s)$([ "$n" = 0 ] || echo ":") $(sed 's|.*/||' "$work/preload.list" | tr '\n' ' ')"
 
 	# gen_init_cpio writes device nodes without root; Debian's headers do not
 	# ship it, so build it from a kernel source tree.

@@ -437,6 +437,52 @@ qemu_boot() {
 	grep -qx "lazyfpu-verdict: success" "$work/result$sfx" 2>/dev/null
 }
 
+# deb_build_packages OUT DPKG-BUILDPACKAGE-ARGS...: build the Debian
+# packages (debian/) the standard way, dpkg-buildpackage with debhelper
+# and dh-dkms, from a copy of the files git tracks (what a clean clone
+# has), and move the results (.deb, .changes, .buildinfo, build.log)
+# into OUT.  -b builds both packages, -A lazyfpu-dkms alone.
+deb_build_packages() {
+	local out=$1 tmp version src status=0
+	shift
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/lazyfpu-deb.XXXXXX")
+	version=$(dpkg-parsechangelog -l "$LFPU_ROOT/debian/changelog" -S Version)
+	src="$tmp/lazyfpu-$version"
+	mkdir -p "$src"
+	(cd "$LFPU_ROOT" && git ls-files -z) |
+		(cd "$LFPU_ROOT" && rsync -a --from0 --files-from=- ./ "$src/")
+	log "building the packages (dpkg-buildpackage -us -uc $*) in $src"
+	(cd "$src" && dpkg-buildpackage -us -uc "$@") >"$tmp/build.log" 2>&1 || status=$?
+	if [ "$status" = 0 ]; then
+		rm -rf "$out"
+		mkdir -p "$out"
+		mv "$tmp"/*.deb "$tmp"/*.changes "$tmp"/*.buildinfo "$tmp/build.log" "$out/"
+	else
+		tail -40 "$tmp/build.log" >&2
+	fi
+	rm -rf "$tmp"
+	[ "$status" = 0 ] || die "dpkg-buildpackage $* failed"
+}
+
+# The lazyfpu-dkms package of this tree, built once per content of what
+# it packages (the module sources and debian/), for the Debian images'
+# guests: their module is the one DKMS builds from it.  Prints its path.
+dkms_package() {
+	local hash dir
+	hash=$( cd "$LFPU_ROOT" && git ls-files -z Kbuild Makefile dkms.conf arch compat fpu \
+			include kunit vmm debian | xargs -0 sha256sum | sha256sum | cut -c1-12)
+	dir="${LAZYFPU_WORK:-$CACHE/work}/dkms-deb-$hash"
+	[ -e "$dir/.built" ] ||
+		with_cache_lock "dkms-deb-$hash" dkms_package_build "$dir" || exit 1
+	echo "$dir"/lazyfpu-dkms_*_all.deb
+}
+
+dkms_package_build() {	# DIR (under its lock)
+	[ ! -e "$1/.built" ] || return 0
+	deb_build_packages "$1" -A
+	touch "$1/.built"
+}
+
 # tools_build ARCH: build the userspace programs (tools/) for ARCH, once
 # per content: they depend on nothing but their sources, the uapi headers
 # and the compiler, so every guest of that arch shares one build, in a
