@@ -10,13 +10,19 @@
 # anyway), runs lazyfpu-bench --json there (BENCH_REPEAT runs per figure,
 # default 3), writes the result to bench/KVER-ARCH.json in the
 # repository, and regenerates the tables of Documentation/performance.rst
-# from every bench/*.json (scripts/bench-tables.py).
+# from every bench/*.json (scripts/bench-tables.py).  It also draws the
+# ownership timelines of one workload (BENCH_TIMELINE, default
+# fp_hypercall: FP with an in-kernel exit every k instructions) under the
+# three policies, one above the other, per backend:
+# Documentation/images/timeline-KVER-ARCH-BACKEND.svg, and the
+# trace-event JSON of the same in build/bench/ (lazyfpu-timeline).
 
 . "$(dirname "$0")/lib.sh"
 
 [ $# -gt 0 ] || set -- 7.3-x86_64 7.3-arm64
 "$LFPU_ROOT/scripts/deps.sh"
-mkdir -p "$LFPU_ROOT/bench"
+mkdir -p "$LFPU_ROOT/bench" "$LFPU_ROOT/build/bench" "$LFPU_ROOT/Documentation/images"
+timeline=${BENCH_TIMELINE:-fp_hypercall}
 status=0
 for cfg in "$@"; do
 	parse_matrix_entry "$cfg"
@@ -26,7 +32,7 @@ for cfg in "$@"; do
 	work=$(work_dir "$kver" "$arch" "$flavour")
 	log "$cfg: benchmarking under -icount (this takes minutes)"
 	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1" \
-		LAZYFPU_ARGS="--json,--repeat,${BENCH_REPEAT:-3}" \
+		LAZYFPU_ARGS="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline" \
 		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} \
 		"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour"; then
 		log "$cfg: the benchmark failed; see $work/console.log and $work/result"
@@ -43,6 +49,24 @@ for cfg in "$@"; do
 	fi
 	mv "$out.tmp" "$out"
 	log "$cfg: wrote $out"
+	for backend in $(sed -n 's/^#timeline \([^ ]*\) .*/\1/p' "$work/result" | uniq); do
+		specs=()
+		for policy in lazy per-run eager; do
+			grep "^#timeline $backend $policy " "$work/result" | cut -d' ' -f4- \
+				>"$LFPU_ROOT/build/bench/$cfg-$backend-$policy.trace"
+			specs+=("$policy=$LFPU_ROOT/build/bench/$cfg-$backend-$policy.trace")
+		done
+		svg="$LFPU_ROOT/Documentation/images/timeline-$cfg-$backend.svg"
+		if "$LFPU_ROOT/tools/timeline/lazyfpu-timeline" \
+			--title "$timeline on $cfg, backend $backend: lazy, per-run, eager" \
+			--json "$LFPU_ROOT/build/bench/timeline-$cfg-$backend.json" --svg "$svg" \
+			"${specs[@]}"; then
+			log "$cfg: wrote $svg"
+		else
+			log "$cfg: no timeline for $backend"
+			status=1
+		fi
+	done
 done
 python3 "$LFPU_ROOT/scripts/bench-tables.py" "$LFPU_ROOT/Documentation/performance.rst" \
 	"$LFPU_ROOT"/bench/*.json

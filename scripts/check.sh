@@ -15,9 +15,10 @@
 #     test kernel a W=1 + sparse (C=2) module build that must print no
 #     warning, and per Debian image a build against its linux-headers as
 #     DKMS does it;
-#  4. the FP core's model check (tools/model/, on this machine), and the
+#  4. the FP core's model check (tools/model/, on this machine), the
 #     Debian packages' tests (scripts/deb-test.sh: build, lintian,
-#     contents, DKMS install and removal here);
+#     contents, DKMS install and removal here), and the ownership
+#     timeline tool's (tools/timeline/check-timeline);
 #  5. boots each guest in QEMU, which loads the module, runs the KUnit
 #     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
@@ -275,6 +276,18 @@ job_packages() {
 	report_ktap "Debian packages [lazyfpu-dkms, lazyfpu-tools]" "$ktap" "$start"
 }
 
+# The ownership timeline tool on recorded traces (the dmesg mirror's and
+# tracefs's formats): trace-event JSON and SVG checked
+# (tools/timeline/check-timeline).
+job_timeline() {
+	local ktap="${LAZYFPU_WORK:-$CACHE/work}/timeline.ktap" start=$SECONDS
+
+	mkdir -p "$(dirname "$ktap")"
+	"$LFPU_ROOT/tools/timeline/check-timeline" "$LFPU_ROOT"/tools/timeline/testdata/* \
+		>"$ktap" 2>&1 || true
+	report_ktap "ownership timeline [trace-event JSON, SVG]" "$ktap" "$start"
+}
+
 # The guest's QEMU time in the last run, the cost of its boot job; an
 # entry never run yet costs more than any, so that it starts early.
 boot_cost() {	# ENTRY
@@ -343,7 +356,7 @@ for i in "${by_cost[@]}"; do
 done
 # The model check and the packages last: short jobs that fill the slots
 # while the last guests run, instead of delaying the longest ones.
-[ "$run_qemu" = 1 ] && queue+=(model packages)
+[ "$run_qemu" = 1 ] && queue+=(model packages timeline)
 
 declare -A job_pid
 start_job() {	# JOB
@@ -356,6 +369,7 @@ start_job() {	# JOB
 		kernel-*) job_kernel "${job#kernel-}" ;;
 		model) job_model ;;
 		packages) job_packages ;;
+		timeline) job_timeline ;;
 		build-*) job_build "${job#build-}" ;;
 		boot-*) job_boot "${matrix[${job#boot-}]}" ;;
 		esac
@@ -420,7 +434,7 @@ done
 # The summary, in matrix order: each build where its first entry is.
 echo
 echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
-order=(static model packages)
+order=(static model packages timeline)
 declare -A listed
 for i in "${!matrix[@]}"; do
 	key=${key_of[$i]}

@@ -8,7 +8,7 @@
 #  2. the packages hold exactly what they should: lazyfpu-dkms every module
 #     source git tracks (and nothing else) under /usr/src/lazyfpu-VERSION,
 #     its dkms.conf, the udev rule and the modules-load.d example;
-#     lazyfpu-tools the two programs, the example guests and the manual
+#     lazyfpu-tools the three programs, the example guests and the manual
 #     pages;
 #  3. installing lazyfpu-dkms here builds and installs the module with DKMS
 #     for every installed kernel that has its headers (dkms status);
@@ -57,6 +57,7 @@ expected() {
 		sed "s|^|./usr/src/lazyfpu-$version/|"
 	echo "== lazyfpu-tools_${version}_$(dpkg --print-architecture).deb"
 	echo "./usr/bin/lazyfpu-bench"
+	echo "./usr/bin/lazyfpu-timeline"
 	echo "./usr/bin/lazyfpu-vmm"
 	echo "./usr/share/doc/lazyfpu-tools/changelog.gz"
 	echo "./usr/share/doc/lazyfpu-tools/copyright"
@@ -64,6 +65,7 @@ expected() {
 		echo "./usr/share/lazyfpu/examples/${f##*/}"
 	done
 	echo "./usr/share/man/man1/lazyfpu-bench.1.gz"
+	echo "./usr/share/man/man1/lazyfpu-timeline.1.gz"
 	echo "./usr/share/man/man1/lazyfpu-vmm.1.gz"
 	echo "./usr/share/man/man4/lazyfpu.4.gz"
 }

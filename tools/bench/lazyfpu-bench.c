@@ -57,6 +57,7 @@ static struct {
 	const char *only;
 	const char *clobber_ko;
 	int trace;		/* tracefs usable */
+	const char *timeline;	/* the workload whose traces --timeline keeps */
 } opt = { .repeat = 5, .k = 16, .clobber_ko = "/lib/modules/lazyfpu_clobber.ko" };
 
 /* A backend as the bench selects it. */
@@ -249,6 +250,16 @@ static void trace_start(void)
 #define MAX_TRACED_VCPUS	8
 
 /*
+ * --timeline WORKLOAD: the first TIMELINE_LINES transitions of that
+ * workload's first run under each policy and backend, kept in a
+ * temporary file and printed after the results as
+ * "#timeline BACKEND POLICY <tracefs line>", for lazyfpu-timeline.
+ */
+#define TIMELINE_LINES	400
+static FILE *timeline_file;
+static char timeline_tag[64];	/* "BACKEND POLICY" while recording, else "" */
+
+/*
  * Stop tracing and feed every vCPU's transitions to an oracle of its own;
  * the minimum is their sum.  -1 when there is no trace or it lost events.
  */
@@ -256,7 +267,7 @@ static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_o
 {
 	struct { unsigned int vm, vcpu; struct trace_oracle t; } v[MAX_TRACED_VCPUS];
 	char line[512], event[32], reason[32];
-	int nv = 0, i, lost = 0;
+	int nv = 0, i, lost = 0, kept = 0;
 	FILE *in;
 
 	f->oracle_loads = f->oracle_saves = -1;
@@ -270,6 +281,9 @@ static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_o
 		unsigned int vm, vcpu, bytes, written, entries;
 		char *p = strstr(line, ": fp_");
 		int cpu;
+
+		if (p && timeline_tag[0] && kept++ < TIMELINE_LINES)
+			fprintf(timeline_file, "#timeline %s %s", timeline_tag, line);
 
 		if (line[0] == '#') {
 			/* "# entries-in-buffer/entries-written: N/M" */
@@ -631,7 +645,8 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--json] [--repeat N (1-%d, default 5)] [--k K (default 16)]\n"
-		"          [--only WORKLOAD] [--clobber-ko PATH]\n", argv0, MAX_REPEAT);
+		"          [--only WORKLOAD] [--clobber-ko PATH] [--timeline WORKLOAD]\n",
+		argv0, MAX_REPEAT);
 	exit(2);
 }
 
@@ -640,7 +655,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' }, { "repeat", required_argument, NULL, 'r' },
 		{ "k", required_argument, NULL, 'k' }, { "only", required_argument, NULL, 'o' },
-		{ "clobber-ko", required_argument, NULL, 'c' }, { NULL, 0, NULL, 0 },
+		{ "clobber-ko", required_argument, NULL, 'c' },
+		{ "timeline", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
 	};
 	struct backend backends[8];
 	int nb, c, w, p, b, r;
@@ -652,6 +668,7 @@ int main(int argc, char **argv)
 		case 'k': opt.k = atoi(optarg); break;
 		case 'o': opt.only = optarg; break;
 		case 'c': opt.clobber_ko = optarg; break;
+		case 't': opt.timeline = optarg; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -664,6 +681,8 @@ int main(int argc, char **argv)
 	}
 	opt.trace = !trace_write("events/lazyfpu/enable", "1") &&
 		    !trace_write("buffer_size_kb", "16384");
+	if (opt.timeline && opt.trace)
+		timeline_file = tmpfile();
 
 	for (w = 0; w < (int)(sizeof(workloads) / sizeof(workloads[0])); w++) {
 		if (opt.only && strcmp(opt.only, workloads[w].name))
@@ -674,8 +693,13 @@ int main(int argc, char **argv)
 				int ret = 0;
 
 				for (r = 0; r < opt.repeat && !ret; r++) {
+					if (timeline_file && !r &&
+					    !strcmp(opt.timeline, workloads[w].name))
+						snprintf(timeline_tag, sizeof(timeline_tag), "%.23s %.15s",
+							 backends[b].name, lfpu_policy_name(p));
 					memset(&runs[r], 0, sizeof(runs[r]));
 					ret = workloads[w].run(&runs[r], p, &backends[b]);
+					timeline_tag[0] = 0;
 				}
 				if (ret) {
 					report(workloads[w].name, lfpu_policy_name(p), &backends[b], NULL,
@@ -689,6 +713,14 @@ int main(int argc, char **argv)
 	}
 	if (opt.json)
 		printf("\n]\n");
+	if (timeline_file) {
+		char line[600];
+
+		rewind(timeline_file);
+		while (fgets(line, sizeof(line), timeline_file))
+			fputs(line, stdout);
+		fclose(timeline_file);
+	}
 	if (opt.trace)
 		trace_write("events/lazyfpu/enable", "0");
 	if (!opt.trace && !opt.json)
