@@ -12,7 +12,7 @@
 # repository, and regenerates the tables of Documentation/performance.rst
 # from every bench/*.json (scripts/bench-tables.py).  It also draws the
 # ownership timelines of one workload (BENCH_TIMELINE, default
-# fp_hypercall: FP with an in-kernel exit every k instructions) under the
+# fp_read_only: a guest that only reads its vector registers) under the
 # three policies, one above the other, per backend:
 # Documentation/images/timeline-KVER-ARCH-BACKEND.svg, and the
 # trace-event JSON of the same in build/bench/ (lazyfpu-timeline).
@@ -22,7 +22,7 @@
 [ $# -gt 0 ] || set -- 7.3-x86_64 7.3-arm64
 "$LFPU_ROOT/scripts/deps.sh"
 mkdir -p "$LFPU_ROOT/bench" "$LFPU_ROOT/build/bench" "$LFPU_ROOT/Documentation/images"
-timeline=${BENCH_TIMELINE:-fp_hypercall}
+timeline=${BENCH_TIMELINE:-fp_read_only}
 status=0
 for cfg in "$@"; do
 	parse_matrix_entry "$cfg"
