@@ -8,12 +8,11 @@
 # only, the tests, on what build left).
 #
 #   1. fetch and unpack the image and its headers (debian-kernels.sh);
-#   2. build lazyfpu.ko (and the test module) against the headers the way
-#      DKMS does, `make -C KDIR M=DIR modules`, from a private copy of the
-#      sources; no W=1 or sparse here, a user's build has neither; then
-#      build lazyfpu.ko with DKMS itself from the lazyfpu-dkms package
-#      (built once per content, scripts/deb.sh's way) in a private DKMS
-#      tree, and use that one;
+#   2. build the test modules against the headers the way DKMS builds a
+#      module, `make -C KDIR M=DIR modules`, from a private copy of the
+#      sources; no W=1 or sparse here, a user's build has neither; and
+#      lazyfpu.ko with DKMS itself from the lazyfpu-dkms package (built
+#      once per content, scripts/deb.sh's way) in a private DKMS tree;
 #   3. the userspace programs, the guest init and the arm64 FP selftests,
 #      as build-guest.sh builds them;
 #   4. an initramfs holding those and the Debian modules the guest needs
@@ -83,12 +82,15 @@ dkms_module() {
 
 # Steps 1-4: the module, the programs, the preload list, the initramfs.
 build_guest() {
-	# 1. The module, as DKMS builds it (dkms.conf: make KDIR=... modules),
-	#    plus the test module the softirq test loads.
+	# 1. The test modules (the softirq test's, the timer probe), as DKMS
+	#    builds a module (dkms.conf: make KDIR=... modules); lazyfpu.ko
+	#    too when LAZYFPU_MODULE_SRC names another tree, else 1b builds it.
+	local testmods=only
+	[ -z "${LAZYFPU_MODULE_SRC:-}" ] || testmods=y
 	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
 		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"${LAZYFPU_MODULE_SRC:-$LFPU_ROOT}/" "$work/module/"
-	if ! make -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" LAZYFPU_TESTMODS=y \
+	if ! make -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" LAZYFPU_TESTMODS=$testmods \
 		-j"$JOBS" modules >"$work/module-build.log" 2>&1; then
 		cat "$work/module-build.log" >&2
 		die "module build failed against $DEB_KDIR"
