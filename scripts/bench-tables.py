@@ -13,18 +13,27 @@ import sys
 BEGIN = ".. bench-tables-begin"
 END = ".. bench-tables-end"
 COLUMNS = ["workload", "policy", "backend", "RUNs", "loads", "saves", "KiB", "skipped",
-           "oracle", "ratio", "insns/RUN", "insns/guest insn"]
+           "kernel saves", "kernel reloads", "oracle", "ratio", "insns/RUN",
+           "insns/guest insn"]
+
+
+def kernel(r, field):
+    """A kernel-made transfer count: "-" without a trace (or from a bench
+    that did not count them)."""
+    return "%d" % r[field] if r.get(field, -1) >= 0 else "-"
 
 
 def row(r):
     if r.get("status") != "ok":
-        return [r["workload"], r["policy"], r["backend"], r.get("status", "?")] + [""] * 8
+        return [r["workload"], r["policy"], r["backend"], r.get("status", "?")] + \
+            [""] * (len(COLUMNS) - 4)
     moved = r["fp_loads"] + r["fp_saves"]
     oracle = r["oracle_loads"] + r["oracle_saves"] if r["oracle_loads"] >= 0 else None
     ratio = "-" if oracle is None else ("%.2f" % (moved / oracle) if oracle else
                                         ("1.00" if not moved else "inf"))
     return [r["workload"], r["policy"], r["backend"], "%d" % r["runs"], "%d" % r["fp_loads"],
             "%d" % r["fp_saves"], "%.1f" % (r["bytes_moved"] / 1024), "%d" % r["reloads_skipped"],
+            kernel(r, "kernel_saves"), kernel(r, "kernel_reloads"),
             "-" if oracle is None else "%d" % oracle, ratio,
             "%.0f" % (r["ns"] / r["runs"]) if r["runs"] else "-",
             "%.1f" % (r["ns"] / r["guest_instructions"]) if r["guest_instructions"] else "-"]

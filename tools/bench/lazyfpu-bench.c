@@ -73,6 +73,7 @@ struct figures {
 	double runs, exits[LAZYFPU_EXIT_NR], loads, saves, bytes, skipped, sched_outs;
 	double instructions, ns, ticks;
 	double oracle_loads, oracle_saves;	/* -1: no trace */
+	double kernel_saves, kernel_reloads;	/* -1: no trace */
 };
 
 static uint64_t counter_now(void)
@@ -250,6 +251,48 @@ static void trace_start(void)
 #define MAX_TRACED_VCPUS	8
 
 /*
+ * The transfers the kernel makes of a vCPU's state on its own paths,
+ * followed through the module's trace: where the module left the state
+ * live in a CPU's registers (a load or a skip) and another task or a
+ * softirq takes them, the kernel saves it (the x86 guest fpstate at a
+ * context switch, or a kernel-mode FPU user, which the module learns at
+ * its release: invalidate reason=foreign) or carries it with the task
+ * and puts it back at the sched-in (arm64 6.8+ kernel-mode NEON: a save
+ * and a reload).  A section backend cannot be switched out while
+ * claimed, and a put or an invalidate hands nothing live to the kernel.
+ */
+struct kernel_transfers {
+	int live_cpu;		/* CPU whose registers hold the state, -1: none */
+	int carried;		/* the kernel holds it for the sched-in */
+	unsigned long saves, reloads;
+};
+
+static void kernel_transfers_feed(struct kernel_transfers *k, const char *event, int cpu,
+				  const char *reason, enum oracle_taker at_sched_out)
+{
+	if (!strcmp(event, "load") || !strcmp(event, "skip")) {
+		k->live_cpu = cpu;
+	} else if (!strcmp(event, "invalidate") && !strcmp(reason, "foreign")) {
+		/* Not again for a state the kernel saved at a sched-out. */
+		if (k->live_cpu >= 0)
+			k->saves++;
+		k->live_cpu = -1;
+	} else if (!strcmp(event, "put") || !strcmp(event, "invalidate")) {
+		k->live_cpu = -1;
+	} else if (!strcmp(event, "sched_out")) {
+		if (k->live_cpu >= 0 && at_sched_out != ORACLE_MODULE_SAVES) {
+			k->saves++;
+			k->carried = at_sched_out == ORACLE_KERNEL_CARRIES;
+		}
+		k->live_cpu = -1;
+	} else if (!strcmp(event, "sched_in") && k->carried) {
+		k->reloads++;
+		k->carried = 0;
+		k->live_cpu = cpu;
+	}
+}
+
+/*
  * --timeline WORKLOAD: the first TIMELINE_LINES transitions of that
  * workload's first run under each policy and backend, kept in a
  * temporary file and printed after the results as
@@ -265,12 +308,17 @@ static char timeline_tag[64];	/* "BACKEND POLICY" while recording, else "" */
  */
 static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_out)
 {
-	struct { unsigned int vm, vcpu; struct trace_oracle t; } v[MAX_TRACED_VCPUS];
+	struct {
+		unsigned int vm, vcpu;
+		struct trace_oracle t;
+		struct kernel_transfers k;
+	} v[MAX_TRACED_VCPUS];
 	char line[512], event[32], reason[32];
 	int nv = 0, i, lost = 0, kept = 0;
 	FILE *in;
 
 	f->oracle_loads = f->oracle_saves = -1;
+	f->kernel_saves = f->kernel_reloads = -1;
 	if (!opt.trace)
 		return;
 	trace_write("tracing_on", "0");
@@ -304,17 +352,22 @@ static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_o
 			}
 			v[nv].vm = vm;
 			v[nv].vcpu = vcpu;
+			v[nv].k = (struct kernel_transfers){ .live_cpu = -1 };
 			trace_oracle_init(&v[nv++].t, at_sched_out);
 		}
 		trace_oracle_feed(&v[i].t, event, cpu, reason);
+		kernel_transfers_feed(&v[i].k, event, cpu, reason, at_sched_out);
 	}
 	fclose(in);
 	if (lost)
 		return;
 	f->oracle_loads = f->oracle_saves = 0;
+	f->kernel_saves = f->kernel_reloads = 0;
 	for (i = 0; i < nv; i++) {
 		f->oracle_loads += v[i].t.oracle.loads;
 		f->oracle_saves += v[i].t.oracle.saves;
+		f->kernel_saves += v[i].k.saves;
+		f->kernel_reloads += v[i].k.reloads;
 	}
 }
 
@@ -614,18 +667,20 @@ static void report(const char *workload, const char *policy, const struct backen
 			       "\"exits_preempt\": %.0f, \"exits_intr\": %.0f, \"fp_loads\": %.0f, "
 			       "\"fp_saves\": %.0f, \"bytes_moved\": %.0f, \"reloads_skipped\": %.0f, "
 			       "\"sched_outs\": %.0f, \"guest_instructions\": %.0f, \"ns\": %.0f, "
-			       "\"counter_ticks\": %.0f, \"oracle_loads\": %.0f, \"oracle_saves\": %.0f",
+			       "\"counter_ticks\": %.0f, \"oracle_loads\": %.0f, \"oracle_saves\": %.0f, "
+			       "\"kernel_saves\": %.0f, \"kernel_reloads\": %.0f",
 			       m->runs, m->exits[LAZYFPU_EXIT_IO], m->exits[LAZYFPU_EXIT_HYPERCALL],
 			       m->exits[LAZYFPU_EXIT_PREEMPT], m->exits[LAZYFPU_EXIT_INTR], m->loads,
 			       m->saves, m->bytes, m->skipped, m->sched_outs, m->instructions, m->ns,
-			       m->ticks, m->oracle_loads, m->oracle_saves);
+			       m->ticks, m->oracle_loads, m->oracle_saves, m->kernel_saves,
+			       m->kernel_reloads);
 		printf("}");
 		return;
 	}
 	if (!printed++)
-		printf("%-15s %-8s %-16s %6s %6s %6s %6s %6s %8s %6s %7s %6s %9s %8s\n",
+		printf("%-15s %-8s %-16s %6s %6s %6s %6s %6s %8s %6s %6s %6s %7s %6s %9s %8s\n",
 		       "workload", "policy", "backend", "RUNs", "io", "hcall", "loads", "saves",
-		       "kB", "skip", "oracle", "ratio", "ns/RUN", "ns/insn");
+		       "kB", "skip", "k.save", "k.load", "oracle", "ratio", "ns/RUN", "ns/insn");
 	if (strcmp(status, "ok")) {
 		printf("%-15s %-8s %-16s %s\n", workload, policy, b->name, status);
 		return;
@@ -634,9 +689,10 @@ static void report(const char *workload, const char *policy, const struct backen
 	       b->name, m->runs, m->exits[LAZYFPU_EXIT_IO], m->exits[LAZYFPU_EXIT_HYPERCALL],
 	       m->loads, m->saves, m->bytes / 1024, m->skipped);
 	if (oracle >= 0)
-		printf("%7.0f %6.2f ", oracle, oracle ? transfers / oracle : transfers ? 99.99 : 1.0);
+		printf("%6.0f %6.0f %7.0f %6.2f ", m->kernel_saves, m->kernel_reloads, oracle,
+		       oracle ? transfers / oracle : transfers ? 99.99 : 1.0);
 	else
-		printf("%7s %6s ", "-", "-");
+		printf("%6s %6s %7s %6s ", "-", "-", "-", "-");
 	printf("%9.0f %8.1f\n", m->runs ? m->ns / m->runs : 0,
 	       m->instructions ? m->ns / m->instructions : 0);
 }
