@@ -421,8 +421,13 @@ qemu_boot() {
 		# (an int3 Oops from a text-patching race between the emulated
 		# CPUs, seen once on Debian's 7.3 image with another guest
 		# beside it).  Such a guest boots once more; the summary says so,
-		# and the first console is kept.
-		if ! grep -q "init: lazyfpu test guest" "$work/console$sfx.log" 2>/dev/null; then
+		# and the first console is kept.  Witnesses that it got that far:
+		# anything on the result channel (only the init writes it), or
+		# any line of our module's (the kernel prints "lazyfpu: ..." as
+		# soon as the init loads it).  Not the init's banner: the
+		# kernel's lines can cut into it on the console.
+		if [ ! -s "$work/result$sfx" ] &&
+		   ! grep -q "lazyfpu: " "$work/console$sfx.log" 2>/dev/null; then
 			log "$name: the kernel died before the init started; booting once more"
 			mv "$work/console$sfx.log" "$work/console$sfx.first-boot.log"
 			echo "the kernel died before the init started (console$sfx.first-boot.log); booted again" \
