@@ -17,8 +17,9 @@
 #     DKMS does it;
 #  4. the FP core's model check (tools/model/, on this machine), the
 #     Debian packages' tests (scripts/deb-test.sh: build, lintian,
-#     contents, DKMS install and removal here), and the ownership
-#     timeline tool's (tools/timeline/check-timeline);
+#     contents, DKMS install and removal here), the ownership
+#     timeline tool's (tools/timeline/check-timeline) and the harness's
+#     own (scripts/harness-test.sh);
 #  5. boots each guest in QEMU, which loads the module, runs the KUnit
 #     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
@@ -276,16 +277,28 @@ job_packages() {
 	report_ktap "Debian packages [lazyfpu-dkms, lazyfpu-tools]" "$ktap" "$start"
 }
 
+# A host-side test program that prints KTAP: NAME JOB CMD...
+host_ktap_job() {
+	local name=$1 ktap="${LAZYFPU_WORK:-$CACHE/work}/$2.ktap" start=$SECONDS
+
+	shift 2
+	mkdir -p "$(dirname "$ktap")"
+	"$@" >"$ktap" 2>&1 || true
+	report_ktap "$name" "$ktap" "$start"
+}
+
 # The ownership timeline tool on recorded traces (the dmesg mirror's and
 # tracefs's formats): trace-event JSON and SVG checked
 # (tools/timeline/check-timeline).
 job_timeline() {
-	local ktap="${LAZYFPU_WORK:-$CACHE/work}/timeline.ktap" start=$SECONDS
+	host_ktap_job "ownership timeline [trace-event JSON, SVG]" timeline \
+		"$LFPU_ROOT/tools/timeline/check-timeline" "$LFPU_ROOT"/tools/timeline/testdata/*
+}
 
-	mkdir -p "$(dirname "$ktap")"
-	"$LFPU_ROOT/tools/timeline/check-timeline" "$LFPU_ROOT"/tools/timeline/testdata/* \
-		>"$ktap" 2>&1 || true
-	report_ktap "ownership timeline [trace-event JSON, SVG]" "$ktap" "$start"
+# The harness's own decisions (scripts/harness-test.sh).
+job_harness() {
+	host_ktap_job "test harness [host programs, reboot witness, DKMS clean]" harness \
+		"$LFPU_ROOT/scripts/harness-test.sh"
 }
 
 # The guest's QEMU time in the last run, the cost of its boot job; an
@@ -356,7 +369,7 @@ for i in "${by_cost[@]}"; do
 done
 # The model check and the packages last: short jobs that fill the slots
 # while the last guests run, instead of delaying the longest ones.
-[ "$run_qemu" = 1 ] && queue+=(model packages timeline)
+[ "$run_qemu" = 1 ] && queue+=(model packages timeline harness)
 
 declare -A job_pid
 start_job() {	# JOB
@@ -370,6 +383,7 @@ start_job() {	# JOB
 		model) job_model ;;
 		packages) job_packages ;;
 		timeline) job_timeline ;;
+		harness) job_harness ;;
 		build-*) job_build "${job#build-}" ;;
 		boot-*) job_boot "${matrix[${job#boot-}]}" ;;
 		esac
@@ -434,7 +448,7 @@ done
 # The summary, in matrix order: each build where its first entry is.
 echo
 echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
-order=(static model packages timeline)
+order=(static model packages timeline harness)
 declare -A listed
 for i in "${!matrix[@]}"; do
 	key=${key_of[$i]}

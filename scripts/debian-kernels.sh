@@ -100,21 +100,6 @@ deb_deps() {	# SUITE PACKAGE:ARCH REGEX
 		grep -E "$3" || true
 }
 
-# The ELF programs of an unpacked kbuild directory that cannot run here
-# (they need a newer glibc than this machine's).
-deb_broken_host_tools() {	# KBUILD_DIR
-	local f
-	while IFS= read -r f; do
-		# ELF programs only; ldd says "not found" for a missing
-		# symbol version, and nothing of the sort for scripts.
-		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		# (Not ldd | grep -q: grep's early exit can kill ldd with
-		# SIGPIPE, and pipefail then hides the match.)
-		[[ "$(ldd "$f" 2>&1 || true)" == *"not found"* ]] && echo "$f"
-	done < <(find "$1" -type f -perm -u+x)
-	return 0
-}
-
 # Rebuild the kbuild host programs of SERIES from its linux-source package
 # (the same Debian version as the headers: the unpacked trees of lib.sh),
 # for this machine's glibc, and print the build directory.  An
@@ -154,7 +139,7 @@ deb_build_host_tools() {	# SERIES OUT (under its lock)
 # Replace the kbuild programs that cannot run here by rebuilt ones.
 deb_fix_host_tools() {	# SERIES KBUILD_DIR
 	local series=$1 kb=$2 tools f rel new
-	mapfile -t broken < <(deb_broken_host_tools "$kb")
+	mapfile -t broken < <(broken_host_programs "$kb")
 	[ ${#broken[@]} -gt 0 ] || return 0
 	tools=$(deb_host_tools "$series")
 	for f in "${broken[@]}"; do

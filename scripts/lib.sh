@@ -363,6 +363,30 @@ kernel_image() {
 	esac
 }
 
+# The ELF programs under DIR that cannot run here (they need a newer
+# glibc than this machine's): the kbuild programs of trixie's packages
+# (debian-kernels.sh).
+broken_host_programs() {	# DIR
+	local f
+	while IFS= read -r f; do
+		# ELF programs only; ldd says "not found" for a missing
+		# symbol version, and nothing of the sort for scripts.
+		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+		# (Not ldd | grep -q: grep's early exit can kill ldd with
+		# SIGPIPE, and pipefail then hides the match.)
+		[[ "$(ldd "$f" 2>&1 || true)" == *"not found"* ]] && echo "$f"
+	done < <(find "$1" -type f -perm -u+x)
+	return 0
+}
+
+# Whether a guest's init started: anything on its result channel (only
+# the init writes it), or any line of our module's on its console (the
+# kernel prints "lazyfpu: ..." as soon as the init loads it).  Not the
+# init's banner: the kernel's lines can cut into it on the console.
+guest_init_started() {	# RESULT CONSOLE
+	[ -s "$1" ] || grep -q "lazyfpu: " "$2" 2>/dev/null
+}
+
 # Boot one test guest under TCG and wait for it to power off:
 #   qemu_boot NAME ARCH KERNEL INITRAMFS WORK SUFFIX MODE MEM CPU_EXTRA CMDLINE
 # with 2 vCPUs and MEM of memory; CPU_EXTRA is appended to arm64's -cpu
@@ -421,13 +445,8 @@ qemu_boot() {
 		# (an int3 Oops from a text-patching race between the emulated
 		# CPUs, seen once on Debian's 7.3 image with another guest
 		# beside it).  Such a guest boots once more; the summary says so,
-		# and the first console is kept.  Witnesses that it got that far:
-		# anything on the result channel (only the init writes it), or
-		# any line of our module's (the kernel prints "lazyfpu: ..." as
-		# soon as the init loads it).  Not the init's banner: the
-		# kernel's lines can cut into it on the console.
-		if [ ! -s "$work/result$sfx" ] &&
-		   ! grep -q "lazyfpu: " "$work/console$sfx.log" 2>/dev/null; then
+		# and the first console is kept.
+		if ! guest_init_started "$work/result$sfx" "$work/console$sfx.log"; then
 			log "$name: the kernel died before the init started; booting once more"
 			mv "$work/console$sfx.log" "$work/console$sfx.first-boot.log"
 			echo "the kernel died before the init started (console$sfx.first-boot.log); booted again" \
