@@ -31,7 +31,7 @@ for cfg in "$@"; do
 	"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
 	work=$(work_dir "$kver" "$arch" "$flavour")
 	log "$cfg: benchmarking under -icount (this takes minutes)"
-	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1" \
+	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1,sockets=1" \
 		LAZYFPU_ARGS="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline" \
 		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} \
 		"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour"; then

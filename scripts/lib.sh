@@ -410,7 +410,8 @@ qemu_boot() {
 		# interpreter can take longer than its own loop timeout over
 		# the PCI routing method (_PRT), leaving the virtio-serial
 		# port without an IRQ; the BIOS's routing table is enough for
-		# QEMU's one PCI device.
+		# QEMU's one PCI device.  (For Debian's images: the test
+		# kernels have no ACPI, see scripts/qemu/kconfig/x86_64.config.)
 		cmdline="console=ttyS0 acpi=noirq $cmdline"
 		;;
 	arm64)
@@ -420,12 +421,14 @@ qemu_boot() {
 		;;
 	esac
 	rm -f "$work/result$sfx" "$work/console$sfx.log"
-	qemu+=(-smp 2 -m "$mem" -nodefaults -nographic -no-reboot
+	# Two CPUs, as two sockets: SeaBIOS's MP table, where the x86 test
+	# kernels find their CPUs, lists one CPU per package.
+	qemu+=(-smp 2,sockets=2 -m "$mem" -nodefaults -nographic -no-reboot
 	       -kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
 	       -chardev "file,id=result,path=$work/result$sfx"
 	       -device virtserialport,chardev=result)
 	# LAZYFPU_QEMU_ARGS adds options, or overrides (make bench: -icount,
-	# -smp 1).
+	# -smp 1,sockets=1).
 	read -r -a extra <<<"${LAZYFPU_QEMU_ARGS:-}"
 	qemu+=("${extra[@]}")
 

@@ -634,7 +634,13 @@ int main(void)
 	nsuites = kunit_loaded ? list_kunit_suites(suites) : 0;
 
 	emit(0, "KTAP version 1");
-	emitf(0, "1..%d", 1 + (have_kunit ? (nsuites ? nsuites : 1) : 0) + nprog + 4);
+	emitf(0, "1..%d", 2 + (have_kunit ? (nsuites ? nsuites : 1) : 0) + nprog + 4);
+	/*
+	 * QEMU gives every guest two CPUs.  A kernel that finds only one
+	 * (the x86 test kernels read them from the BIOS's MP table) would
+	 * run the tests that need two as skips, so that is a failure.
+	 */
+	top_result(sysconf(_SC_NPROCESSORS_ONLN) >= 2, "two_cpus_online");
 	top_result(loaded, "load_lazyfpu");
 	if (have_kunit && !nsuites)
 		top_result(0, "kunit");
