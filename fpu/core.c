@@ -409,14 +409,17 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_point);
  * or sched-in, and reload only when the proof fails.
  *
  * Context: the vCPU's task, preemptible (or inside a backend section).
- * On return the window is open: until lfpu_fp_insn_end() the registers
- * are the guest's and the caller must not sleep.
+ * On return the window is open: until lfpu_fp_window_end() (or
+ * lfpu_fp_insn_end()) the registers are the guest's and the caller must
+ * not sleep.
  */
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp)
 {
 	bool on_this_cpu;
 	int cpu;
 
+	if (WARN_ON_ONCE(fp->in_window))
+		return;
 	if (!fp->claimed)
 		lfpu_fp_claim(fp, LFPU_REASON_FIRST_USE);
 
@@ -451,27 +454,85 @@ void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp)
 	fp->last_cpu = cpu;
 	fp->live = true;
 	fp->stale = false;
+	fp->window_insns = 0;
 	fp->in_window = true;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_begin);
 
 /**
- * lfpu_fp_insn_end() - close the window after one guest FP instruction
+ * lfpu_fp_insn_retire() - one guest FP instruction ran in the open window
  * @fp: the vCPU's FP state
  * @wrote_state: the instruction changed FP state (registers or flags)
  *
  * Context: inside the window opened by lfpu_fp_insn_begin().
  */
-void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state)
+void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state)
 {
 	WARN_ON_ONCE(!fp->in_window);
 	if (wrote_state && !fp->dirty) {
 		fp->dirty = true;
 		lfpu_transition(write, fp, LFPU_REASON_FIRST_USE);
 	}
+	fp->window_insns++;
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_retire);
+
+/**
+ * lfpu_fp_window_may_extend() - may the next guest FP instruction run in
+ *	the window that is open, rather than in one of its own?
+ * @fp: the vCPU's FP state
+ *
+ * Consecutive FP instructions share one window, so that a run of them
+ * pays for opening it (the backend's section or fpregs_lock(), the
+ * liveness proof) once.  Nothing the core tracks can change inside a
+ * window - it holds preemption off, and the kernel keeps a softirq's
+ * kernel-mode FPU use from showing through it - so the registers stay
+ * the guest's.  What a long window would do is hold off whatever waits
+ * for this CPU; so it ends after LFPU_FP_WINDOW_MAX_INSNS instructions,
+ * and at once when a task waits to run here (need_resched()) or
+ * softirqs are pending, as lfpu_fp_yield_point() does between guest
+ * entries.
+ *
+ * Context: inside the window.  Return: true if the window may go on.
+ */
+bool lfpu_fp_window_may_extend(const struct lfpu_vcpu_fp *fp)
+{
+	WARN_ON_ONCE(!fp->in_window);
+	return fp->window_insns < LFPU_FP_WINDOW_MAX_INSNS &&
+	       !need_resched() && !local_softirq_pending();
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_window_may_extend);
+
+/**
+ * lfpu_fp_window_end() - close the window after its last guest FP instruction
+ * @fp: the vCPU's FP state
+ *
+ * Context: inside the window opened by lfpu_fp_insn_begin(); afterwards
+ * as before it (preemptible, or inside a backend section).
+ */
+void lfpu_fp_window_end(struct lfpu_vcpu_fp *fp)
+{
+	WARN_ON_ONCE(!fp->in_window);
 	fp->in_window = false;
-	lfpu_count(fp, fp_instructions, 1);
+	lfpu_count(fp, fp_instructions, fp->window_insns);
+	fp->window_insns = 0;
 	fp->backend->window_close(fp);
+}
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_window_end);
+
+/**
+ * lfpu_fp_insn_end() - close the window after one guest FP instruction
+ * @fp: the vCPU's FP state
+ * @wrote_state: the instruction changed FP state (registers or flags)
+ *
+ * lfpu_fp_insn_retire() and lfpu_fp_window_end() in one.
+ *
+ * Context: inside the window opened by lfpu_fp_insn_begin().
+ */
+void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state)
+{
+	lfpu_fp_insn_retire(fp, wrote_state);
+	lfpu_fp_window_end(fp);
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_end);
 

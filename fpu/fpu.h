@@ -49,7 +49,9 @@ struct lfpu_fp_stats {
  * @stale:	something happened (an exit, a sched-out) after which
  *		liveness must be re-proved before the next FP instruction
  * @stale_why:	what it was, for tracing
- * @in_window:	a guest FP instruction is executing
+ * @in_window:	the window is open: guest FP instructions are executing
+ *		on the registers, which hold this state
+ * @window_insns: guest FP instructions run in the open window so far
  * @used:	the guest executed an FP instruction since the last guest
  *		entry, sched-in or reload (for the fp_use tracepoint)
  * @last_cpu:	the CPU whose registers last held this state, or -1
@@ -70,8 +72,17 @@ struct lfpu_vcpu_fp {
 	u8 stale_why;
 	bool in_window;
 	bool used;
+	u32 window_insns;
 	int last_cpu;
 };
+
+/*
+ * The most guest FP instructions one window runs.  A window holds off
+ * preemption (and, for some backends, softirqs), so it must stay short
+ * even when nothing is waiting: 64 vector instructions are well under a
+ * microsecond on hardware.
+ */
+#define LFPU_FP_WINDOW_MAX_INSNS	64
 
 /*
  * The reason an in-kernel exit or put happened, for tracing.  Numbers
@@ -115,7 +126,16 @@ void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp);
 bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp);
 
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state);
+bool lfpu_fp_window_may_extend(const struct lfpu_vcpu_fp *fp);
+void lfpu_fp_window_end(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state);
+
+/* Is the window open (lfpu_fp_insn_begin() to lfpu_fp_window_end())? */
+static inline bool lfpu_fp_in_window(const struct lfpu_vcpu_fp *fp)
+{
+	return fp->in_window;
+}
 
 int lfpu_fp_get_state(struct lfpu_vcpu_fp *fp, void *buf);
 int lfpu_fp_set_state(struct lfpu_vcpu_fp *fp, void *buf);

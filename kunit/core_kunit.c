@@ -407,6 +407,61 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	lfpu_fp_vcpu_destroy(fp);
 }
 
+/*
+ * Consecutive FP instructions share one window (vmm/engine.c): one claim,
+ * one liveness proof, each instruction counted.  The window may not go on
+ * while softirqs are pending or a task waits to run, nor past
+ * LFPU_FP_WINDOW_MAX_INSNS instructions.
+ */
+static void lfpu_core_window_shared_and_bounded(struct kunit *test)
+{
+	struct lfpu_vcpu_fp *fp = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_LAZY);
+	struct tasklet_struct tasklet;
+	unsigned long flags;
+	bool waiting;
+	u32 i;
+
+	tasklet_setup(&tasklet, lfpu_core_noop_tasklet);
+	preempt_disable();	/* keep the per-CPU record ours */
+	lfpu_fp_vcpu_load(fp);
+
+	/* BH off: the tasklet stays pending. */
+	local_bh_disable();
+	lfpu_fp_insn_begin(fp);
+	for (i = 0; i < 8; i++)
+		lfpu_fp_insn_retire(fp, i == 3);
+	local_irq_save(flags);
+	waiting = need_resched() || local_softirq_pending();
+	KUNIT_EXPECT_EQ(test, lfpu_fp_window_may_extend(fp), !waiting);
+	local_irq_restore(flags);
+	tasklet_schedule(&tasklet);
+	KUNIT_EXPECT_FALSE(test, lfpu_fp_window_may_extend(fp));
+	lfpu_fp_window_end(fp);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, fp->stats.fp_instructions, 8ULL);
+	KUNIT_EXPECT_EQ(test, fake.claims, 1);
+	KUNIT_EXPECT_EQ(test, fake.reloads, 0);
+	KUNIT_EXPECT_TRUE(test, fp->dirty);
+
+	lfpu_fp_insn_begin(fp);
+	for (i = 0; i < LFPU_FP_WINDOW_MAX_INSNS; i++)
+		lfpu_fp_insn_retire(fp, false);
+	KUNIT_EXPECT_FALSE(test, lfpu_fp_window_may_extend(fp));
+	lfpu_fp_window_end(fp);
+	KUNIT_EXPECT_EQ(test, fp->stats.fp_instructions, 8ULL + LFPU_FP_WINDOW_MAX_INSNS);
+
+	lfpu_fp_insn_begin(fp);
+	lfpu_fp_insn_retire(fp, false);
+	set_tsk_need_resched(current);
+	KUNIT_EXPECT_FALSE(test, lfpu_fp_window_may_extend(fp));
+	lfpu_fp_window_end(fp);
+	KUNIT_EXPECT_EQ(test, fake.reloads, 0);
+	lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN);
+	preempt_enable();
+	tasklet_kill(&tasklet);
+	lfpu_fp_vcpu_destroy(fp);
+}
+
 static void lfpu_core_rejects_unknown_policy(struct kunit *test)
 {
 	struct lfpu_vcpu_fp *fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
@@ -425,6 +480,7 @@ static struct kunit_case lfpu_core_cases[] = {
 	KUNIT_CASE(lfpu_core_per_run_loads_at_entry),
 	KUNIT_CASE(lfpu_core_eager_moves_state_every_entry),
 	KUNIT_CASE(lfpu_core_yield_releases_only_blocking_sections),
+	KUNIT_CASE(lfpu_core_window_shared_and_bounded),
 	KUNIT_CASE(lfpu_core_rejects_unknown_policy),
 	{}
 };

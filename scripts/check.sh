@@ -263,7 +263,7 @@ job_model() {
 		return 1
 	fi
 	"$dir/lazyfpu-model" >"$dir/result" 2>&1 || true
-	report_ktap "core model [every sequence of up to 8 events]" "$dir/result" "$start"
+	report_ktap "core model [every sequence of up to 8 events; 7 with shared windows]" "$dir/result" "$start"
 }
 
 # The Debian packages: built, checked with lintian and for their contents,

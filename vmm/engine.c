@@ -5,10 +5,14 @@
  *
  * The integer part is interpreted here, in ordinary kernel C: it never
  * touches FP/SIMD registers (the kernel is built with -mno-sse or
- * -mgeneral-regs-only).  Each FP instruction goes through the FP core,
+ * -mgeneral-regs-only).  An FP instruction goes through the FP core,
  * which makes the guest's state live and opens a window
  * (lfpu_fp_insn_begin()), then through the architecture's stub, which runs
- * the real instruction on the real registers (lfpu_arch_exec_fp()).
+ * the real instruction on the real registers (lfpu_arch_exec_fp()).  The
+ * FP instructions that follow it run in the same window, as long as the
+ * core allows (lfpu_fp_window_may_extend()); the first other instruction
+ * closes it (lfpu_fp_window_end()), and so does every way out of
+ * lfpu_engine_run().
  *
  * Everything a guest can do wrong (a bad opcode or operand, a memory
  * access or jump outside guest memory) ends in a FAULT exit that describes
@@ -195,9 +199,10 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	if (in->op == LFPU_OP_CVTIF)
 		fi.gpr_in = vcpu->gpr[in->b];
 
-	lfpu_fp_insn_begin(&vcpu->fp);
+	if (!lfpu_fp_in_window(&vcpu->fp))
+		lfpu_fp_insn_begin(&vcpu->fp);
 	ret = lfpu_arch_exec_fp(&fi);
-	lfpu_fp_insn_end(&vcpu->fp, !ret && lfpu_fp_op_writes_state(in->op));
+	lfpu_fp_insn_retire(&vcpu->fp, !ret && lfpu_fp_op_writes_state(in->op));
 	if (ret)
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
 
@@ -335,8 +340,9 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
  * @budget: at most this many instructions
  *
  * Context: the vCPU's task in RUN, vCPU mutex held; possibly inside an FP
- * backend section with preemption disabled (hence the budget).  Return:
- * the exit reason; LAZYFPU_EXIT_PREEMPT when the budget ran out.
+ * backend section with preemption disabled (hence the budget).  No FP
+ * window is open on entry or on return.  Return: the exit reason;
+ * LAZYFPU_EXIT_PREEMPT when the budget ran out.
  */
 u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 {
@@ -365,6 +371,9 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 		}
 		/* Aligned, and userspace may write it concurrently: one load. */
 		lfpu_decode(le64_to_cpu(READ_ONCE(*word)), &in);
+		if (lfpu_fp_in_window(&vcpu->fp) &&
+		    (!lfpu_is_fp_op(in.op) || !lfpu_fp_window_may_extend(&vcpu->fp)))
+			lfpu_fp_window_end(&vcpu->fp);
 		vcpu->pc += LFPU_INSN_BYTES;
 		exit = lfpu_exec_one(vcpu, &in);
 		if (exit != LAZYFPU_EXIT_NONE) {
@@ -373,6 +382,8 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 		}
 		exit = LAZYFPU_EXIT_PREEMPT;
 	}
+	if (lfpu_fp_in_window(&vcpu->fp))
+		lfpu_fp_window_end(&vcpu->fp);
 	WRITE_ONCE(vcpu->stats.instructions, vcpu->stats.instructions + done);
 	return exit;
 }
