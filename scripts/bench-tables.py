@@ -3,8 +3,10 @@
 """bench-tables.py DOC JSON...: regenerate the benchmark tables of DOC
 (Documentation/performance.rst) between its ".. bench-tables-begin" and
 ".. bench-tables-end" lines, one table per bench/KVER-ARCH.json that
-make bench wrote.  Under -icount shift=0 one nanosecond of guest time is
-one emulated instruction, so the time columns are instruction counts."""
+make bench wrote, and under each the cost of FP tracking to a RUN that
+uses no FP (target P3: lazy against the untracked build).  Under -icount
+shift=0 one nanosecond of guest time is one emulated instruction, so the
+time columns are instruction counts."""
 
 import json
 import os
@@ -47,6 +49,28 @@ def table(rows):
     return [rule, line(COLUMNS), rule] + [line(r) for r in rows] + [rule]
 
 
+def per_run(r):
+    return r["ns"] / r["runs"] if r.get("status") == "ok" and r["runs"] else None
+
+
+def tracking_cost(results):
+    """Target P3, per backend: io_no_fp's instructions per RUN under lazy
+    against the same on the build with FP tracking compiled out (policy
+    "untracked")."""
+    lines = []
+    for u in results:
+        if u["workload"] != "io_no_fp" or u["policy"] != "untracked" or not per_run(u):
+            continue
+        lazy = [r for r in results if r["workload"] == "io_no_fp" and r["policy"] == "lazy"
+                and r["backend"] == u["backend"] and per_run(r)]
+        if lazy:
+            lines.append("- P3, %s: a no-FP RUN round trip costs %.0f instructions under lazy, "
+                         "%.0f with FP tracking compiled out: %.3fx." %
+                         (u["backend"], per_run(lazy[0]), per_run(u),
+                          per_run(lazy[0]) / per_run(u)))
+    return lines + [""] if lines else []
+
+
 def main():
     doc, files = sys.argv[1], sys.argv[2:]
     out = []
@@ -56,6 +80,7 @@ def main():
             results = json.load(fh)
         out += [name, "~" * len(name), "", "``bench/%s.json``:" % name, ""]
         out += table([row(r) for r in results]) + [""]
+        out += tracking_cost(results)
     with open(doc) as fh:
         text = fh.read().split("\n")
     if BEGIN not in text or END not in text:

@@ -15,7 +15,9 @@
 #     fp-stress, kernel-test) from the kernel under test's source, the
 #     host checkers of the stress run (tools/stress/);
 #   - the guest init;
-#   - an initramfs holding all of it.
+#   - an initramfs holding all of it;
+#   - with LAZYFPU_BENCH_NOTRACK=1 (make bench), also lazyfpu.ko with FP
+#     tracking compiled out, as /lib/modules/lazyfpu-notrack.ko.
 # Prints the work directory; the initramfs is $work/initramfs.cpio.
 #
 # The module is built from a copy of the repository's sources so that the
@@ -57,6 +59,18 @@ if grep -q "sparse is not available or not up to date" "$work/module-build.log";
 	echo "skipped: $(sparse --version 2>&1 | head -1) is too old for Linux $kver" >"$work/sparse"
 else
 	echo "ran" >"$work/sparse"
+fi
+
+# 1b. For make bench (LAZYFPU_BENCH_NOTRACK=1): the same lazyfpu.ko with FP
+#     tracking compiled out (LAZYFPU_NO_FP_TRACKING=1, vmm/vmm.h), for
+#     measurement only.
+if [ "${LAZYFPU_BENCH_NOTRACK:-}" = 1 ]; then
+	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
+		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		"$LFPU_ROOT/" "$work/module-notrack/"
+	make -C "$kbuild" "${vars[@]}" M="$work/module-notrack" LAZYFPU_NO_FP_TRACKING=1 \
+		-j"$JOBS" modules >"$work/module-notrack-build.log" 2>&1 ||
+		{ cat "$work/module-notrack-build.log" >&2; die "the untracked module build failed"; }
 fi
 
 # 2. Userspace programs, the guest init and, on arm64, the kernel's FP

@@ -589,6 +589,10 @@ guest_initramfs_spec() {
 	for f in "$work"/module/*.ko; do
 		echo "file /lib/modules/${f##*/} $f 0644 0 0"
 	done
+	# make bench's second lazyfpu.ko, with FP tracking compiled out.
+	if [ "${LAZYFPU_BENCH_NOTRACK:-}" = 1 ]; then
+		echo "file /lib/modules/lazyfpu-notrack.ko $work/module-notrack/lazyfpu.ko 0644 0 0"
+	fi
 	for d in tests demo checkers; do
 		for f in "$work/tools/$d"/* "$work/$d"/*; do
 			[ -f "$f" ] && [ -x "$f" ] && echo "file /$d/${f##*/} $f 0755 0 0"

@@ -51,6 +51,8 @@ long lfpu_check_extension(struct lfpu_vm *vm, unsigned long cap)
 		return vector_bytes ? vector_bytes : lfpu_fpu_vector_bytes();
 	case LAZYFPU_CAP_ARM64_SVE_VQS:
 		return lfpu_fpu_sve_vq_map();
+	case LAZYFPU_CAP_NO_FP_TRACKING:
+		return !LFPU_FP_TRACKING;
 	default:
 		/* Unknown capabilities are absent, not errors (KVM rule). */
 		return 0;

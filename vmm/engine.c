@@ -174,6 +174,9 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	u64 addr = 0;
 	int ret;
 
+	/* Nothing would set the host's registers aside for it. */
+	if (!LFPU_FP_TRACKING)
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	/* c, the width, is a used field only of vector operations. */
 	if (lfpu_insn_forms[in->op].c != LFPU_FIELD_WIDTH)
 		fi.width = LFPU_WIDTH_128;

@@ -33,6 +33,8 @@ static int __init lfpu_init(void)
 	if (LFPU_KERNEL_UNTESTED)
 		pr_warn("Linux %s is newer than %s, the newest kernel lazyfpu was tested on\n",
 			utsname()->release, LFPU_NEWEST_TESTED_KERNEL);
+	if (!LFPU_FP_TRACKING)
+		pr_warn("built without FP tracking, for measurement only: guest FP instructions fault\n");
 	pr_info("loaded, API version %d\n", LAZYFPU_API_VERSION);
 	return 0;
 

@@ -20,6 +20,9 @@
  *
  * While the task runs RUN it may also be preempted anywhere outside an FP
  * window; the preempt notifiers tell the FP core (sched_out, sched_in).
+ *
+ * A measurement-only build (LFPU_FP_TRACKING false, vmm/vmm.h) leaves out
+ * the FP core's calls and the notifiers.
  */
 #include <linux/irqflags.h>
 #include <linux/preempt.h>
@@ -59,6 +62,8 @@ static struct preempt_ops lfpu_preempt_ops = {
  */
 static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
 {
+	if (!LFPU_FP_TRACKING)
+		return;
 	preempt_notifier_init(&vcpu->notifier, &lfpu_preempt_ops);
 	preempt_disable();
 	preempt_notifier_register(&vcpu->notifier);
@@ -68,6 +73,8 @@ static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
 
 static void lfpu_vcpu_put(struct lfpu_vcpu *vcpu, enum lfpu_fp_reason why)
 {
+	if (!LFPU_FP_TRACKING)
+		return;
 	lfpu_fp_vcpu_put(&vcpu->fp, why);
 	preempt_disable();
 	preempt_notifier_unregister(&vcpu->notifier);
@@ -165,13 +172,15 @@ int lfpu_vcpu_run(struct lfpu_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
-		if (lfpu_fp_yield_point(&vcpu->fp))
+		if (!LFPU_FP_TRACKING || lfpu_fp_yield_point(&vcpu->fp))
 			cond_resched();
 		lfpu_rcu_note_guest_entry();
 
-		lfpu_fp_guest_enter(&vcpu->fp);
+		if (LFPU_FP_TRACKING)
+			lfpu_fp_guest_enter(&vcpu->fp);
 		reason = lfpu_engine_run(vcpu, LFPU_RUN_BUDGET);
-		lfpu_fp_guest_exit(&vcpu->fp);
+		if (LFPU_FP_TRACKING)
+			lfpu_fp_guest_exit(&vcpu->fp);
 		lfpu_count_exit(vcpu, reason);
 
 		if (lfpu_exit_to_userspace(reason)) {

@@ -29,6 +29,22 @@
 /* Guest instructions between preemption points. */
 #define LFPU_RUN_BUDGET		4096
 
+/*
+ * FP tracking: the RUN loop's calls into the FP core and the preempt
+ * notifiers that feed it.  `make LAZYFPU_NO_FP_TRACKING=1` builds a module
+ * without them, for measurement only: make bench times a RUN that uses no
+ * FP on both builds, which is what the bookkeeping costs such a RUN
+ * (Documentation/performance.rst, P3).  In that build a guest FP
+ * instruction faults (LAZYFPU_FAULT_UNSUPPORTED), since nothing would set
+ * the host's registers aside for it, and LAZYFPU_CAP_NO_FP_TRACKING says
+ * so.
+ */
+#ifdef LFPU_NO_FP_TRACKING
+#define LFPU_FP_TRACKING	false
+#else
+#define LFPU_FP_TRACKING	true
+#endif
+
 struct lfpu_vcpu;
 
 /**

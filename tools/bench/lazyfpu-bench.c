@@ -25,6 +25,12 @@
  *   softirq_fpu     fp_hypercall while lazyfpu_clobber.ko uses the FPU in
  *                   softirqs on every CPU
  *
+ * On the measurement-only build of the module with FP tracking compiled
+ * out (LAZYFPU_CAP_NO_FP_TRACKING; make bench loads it after the real
+ * one), only io_no_fp can run, under the policy name "untracked": what a
+ * RUN costs without the FP core's bookkeeping, the base of target P3
+ * (Documentation/performance.rst).
+ *
  * Needs root for the x86 XSAVE backend (the force_xsave parameter), the
  * trace (tracefs) and softirq_fpu (module loading); without, those parts
  * are skipped and say so.
@@ -58,6 +64,7 @@ static struct {
 	const char *clobber_ko;
 	int trace;		/* tracefs usable */
 	const char *timeline;	/* the workload whose traces --timeline keeps */
+	int untracked;		/* the module has FP tracking compiled out */
 } opt = { .repeat = 5, .k = 16, .clobber_ko = "/lib/modules/lazyfpu_clobber.ko" };
 
 /* A backend as the bench selects it. */
@@ -731,6 +738,7 @@ int main(int argc, char **argv)
 	if (optind != argc || opt.repeat < 1 || opt.repeat > MAX_REPEAT || opt.k < 2)
 		usage(argv[0]);
 	nb = list_backends(backends, 8);
+	opt.untracked = lfpu_test_cap(LAZYFPU_CAP_NO_FP_TRACKING) > 0;
 	if (!nb) {
 		fprintf(stderr, "lazyfpu-bench: no backend (is lazyfpu.ko loaded?)\n");
 		return 1;
@@ -743,8 +751,12 @@ int main(int argc, char **argv)
 	for (w = 0; w < (int)(sizeof(workloads) / sizeof(workloads[0])); w++) {
 		if (opt.only && strcmp(opt.only, workloads[w].name))
 			continue;
+		/* Without FP tracking a guest FP instruction faults. */
+		if (opt.untracked && workloads[w].run != w_io_no_fp)
+			continue;
 		for (b = 0; b < nb; b++)
 			for (p = LAZYFPU_FP_POLICY_LAZY; p <= LAZYFPU_FP_POLICY_EAGER; p++) {
+				const char *policy = opt.untracked ? "untracked" : lfpu_policy_name(p);
 				struct figures runs[MAX_REPEAT], m;
 				int ret = 0;
 
@@ -752,19 +764,21 @@ int main(int argc, char **argv)
 					if (timeline_file && !r &&
 					    !strcmp(opt.timeline, workloads[w].name))
 						snprintf(timeline_tag, sizeof(timeline_tag), "%.23s %.15s",
-							 backends[b].name, lfpu_policy_name(p));
+							 backends[b].name, policy);
 					memset(&runs[r], 0, sizeof(runs[r]));
 					ret = workloads[w].run(&runs[r], p, &backends[b]);
 					timeline_tag[0] = 0;
 				}
 				if (ret) {
-					report(workloads[w].name, lfpu_policy_name(p), &backends[b], NULL,
+					report(workloads[w].name, policy, &backends[b], NULL,
 					       ret == -2 ? "skipped: cannot load the clobber module"
 							 : "failed");
 					continue;
 				}
 				median(&m, runs, opt.repeat);
-				report(workloads[w].name, lfpu_policy_name(p), &backends[b], &m, "ok");
+				report(workloads[w].name, policy, &backends[b], &m, "ok");
+				if (opt.untracked)
+					break;	/* the policy changes nothing there */
 			}
 	}
 	if (opt.json)

@@ -56,7 +56,7 @@ int main(void)
 	long ret;
 	int fd;
 
-	ktap_plan(7);
+	ktap_plan(8);
 
 	fd = open("/dev/lazyfpu", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
@@ -85,6 +85,10 @@ int main(void)
 		ktap_diag("FPU_STATE_SIZE is %ld, userspace expects %ld",
 			  ret, expected_fpu_state_size());
 	ktap_result(ret == expected_fpu_state_size(), "fpu_state_size_matches_cpu");
+
+	/* The module under test is the real one, not the measurement build. */
+	ret = ioctl(fd, LAZYFPU_CHECK_EXTENSION, LAZYFPU_CAP_NO_FP_TRACKING);
+	ktap_result(ret == 0, "fp_tracking_compiled_in");
 
 	ktap_result(expect_errno(ioctl(fd, _IO(LAZYFPUIO, 0x7f), 0), ENOTTY),
 		    "unknown_ioctl_enotty");

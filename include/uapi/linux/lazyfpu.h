@@ -67,6 +67,10 @@
  *	FPSTATE_SWAP where the kernel lets modules use its guest-fpstate
  *	API, XSAVE always; arm64: NEON always, SVE where
  *	LAZYFPU_CAP_ARM64_SVE_VQS is not 0.
+ * LAZYFPU_CAP_NO_FP_TRACKING: 1 in a measurement-only build of the module
+ *	with FP tracking compiled out (LAZYFPU_NO_FP_TRACKING=1), where guest
+ *	FP instructions fault with LAZYFPU_FAULT_UNSUPPORTED; 0 in every
+ *	build meant for use.
  *
  * LAZYFPU_CHECK_EXTENSION also works on a VM fd, where
  * LAZYFPU_CAP_FPU_STATE_SIZE and LAZYFPU_CAP_VECTOR_BYTES describe the
@@ -80,6 +84,7 @@
 #define LAZYFPU_CAP_ARM64_SVE_VQS	6
 #define LAZYFPU_CAP_MAX_VMS		7
 #define LAZYFPU_CAP_BACKENDS		8
+#define LAZYFPU_CAP_NO_FP_TRACKING	9
 
 /* VM ioctls. */
 #define LAZYFPU_SET_GUEST_MEMORY	_IOW(LAZYFPUIO, 0x10, struct lazyfpu_guest_memory)
