@@ -49,45 +49,39 @@ static void lfpu_decode(u64 raw, struct lfpu_insn *in)
 }
 
 /*
- * What each operand field of each instruction holds (LFPU_ISA_FORMS in the
- * ISA header).  A field an instruction does not use is ignored, whatever
- * its value; a field it uses is checked before anything indexes with it.
+ * What each operand field of each instruction may hold (LFPU_ISA_FORMS in
+ * the ISA header), as a limit: a field is valid when its value is below
+ * it.  A field an instruction does not use has the limit 256 and passes
+ * whatever it holds; every field of an undefined opcode has the limit 0
+ * (the table's zero fill) and fails.  So one comparison per field decides,
+ * on every instruction, before anything indexes with a field.
  */
+#define LFPU_LIMIT_NONE		256
+#define LFPU_LIMIT_GPR		LAZYFPU_NR_GPRS
+#define LFPU_LIMIT_VREG		LFPU_NR_VREGS
+#define LFPU_LIMIT_WIDTH	(LFPU_WIDTH_VL + 1)
+#define LFPU_LIMIT_WIDTH128	(LFPU_WIDTH_128 + 1)
+static_assert(LFPU_WIDTH_128 == 0, "WIDTH128's limit admits exactly LFPU_WIDTH_128");
+
 struct lfpu_insn_form {
-	bool defined;
-	u8 a, b, c;	/* LFPU_FIELD_* */
+	u16 limit_a, limit_b, limit_c;
+	bool has_width;		/* c is an LFPU_FIELD_WIDTH: a vector operation */
 };
 
 #define LFPU_FORM(op_, a_, b_, c_)					\
-	[LFPU_OP_##op_] = { true, LFPU_FIELD_##a_, LFPU_FIELD_##b_, LFPU_FIELD_##c_ },
+	[LFPU_OP_##op_] = { LFPU_LIMIT_##a_, LFPU_LIMIT_##b_, LFPU_LIMIT_##c_, \
+			    LFPU_FIELD_##c_ == LFPU_FIELD_WIDTH },
 
 static const struct lfpu_insn_form lfpu_insn_forms[256] = {
 	LFPU_ISA_FORMS(LFPU_FORM)
 };
-
-static bool lfpu_operand_ok(u8 kind, u8 value)
-{
-	switch (kind) {
-	case LFPU_FIELD_GPR:
-		return value < LAZYFPU_NR_GPRS;
-	case LFPU_FIELD_VREG:
-		return value < LFPU_NR_VREGS;
-	case LFPU_FIELD_WIDTH:
-		return value <= LFPU_WIDTH_VL;
-	case LFPU_FIELD_WIDTH128:
-		return value == LFPU_WIDTH_128;
-	default:
-		return true;
-	}
-}
 
 /* A defined opcode whose used operand fields are all in range. */
 static bool lfpu_insn_well_formed(const struct lfpu_insn *in)
 {
 	const struct lfpu_insn_form *form = &lfpu_insn_forms[in->op];
 
-	return form->defined && lfpu_operand_ok(form->a, in->a) &&
-	       lfpu_operand_ok(form->b, in->b) && lfpu_operand_ok(form->c, in->c);
+	return (in->a < form->limit_a) & (in->b < form->limit_b) & (in->c < form->limit_c);
 }
 
 /**
@@ -178,7 +172,7 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	if (!LFPU_FP_TRACKING)
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	/* c, the width, is a used field only of vector operations. */
-	if (lfpu_insn_forms[in->op].c != LFPU_FIELD_WIDTH)
+	if (!lfpu_insn_forms[in->op].has_width)
 		fi.width = LFPU_WIDTH_128;
 	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
@@ -351,33 +345,36 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 {
 	static const struct lfpu_insn no_insn;
 	u32 exit = LAZYFPU_EXIT_PREEMPT;
+	const u8 *mem = vcpu->vm->mem;
 	struct lfpu_insn in;
-	__le64 *word;
+	u64 pc, last_pc;
 	u32 done;
 
-	if (!vcpu->vm->mem) {
+	if (!mem) {
 		memset(&vcpu->run->fault, 0, sizeof(vcpu->run->fault));
 		vcpu->run->fault.code = LAZYFPU_FAULT_NO_MEMORY;
 		vcpu->run->fault.pc = vcpu->pc;
 		return LAZYFPU_EXIT_FAULT;
 	}
+	/*
+	 * Guest memory is set once, before the first vCPU exists, and is at
+	 * least a page: its bounds are fixed for the whole run.
+	 */
+	last_pc = vcpu->vm->mem_size - LFPU_INSN_BYTES;
 
 	for (done = 0; done < budget; done++) {
-		word = IS_ALIGNED(vcpu->pc, LFPU_INSN_BYTES) ?
-		       lfpu_guest_ptr(vcpu, vcpu->pc, LFPU_INSN_BYTES) : NULL;
-		if (!word) {
-			u64 bad_pc = vcpu->pc;
-
+		pc = vcpu->pc;
+		if (!IS_ALIGNED(pc, LFPU_INSN_BYTES) || pc > last_pc) {
 			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
-			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, bad_pc);
+			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
 			break;
 		}
 		/* Aligned, and userspace may write it concurrently: one load. */
-		lfpu_decode(le64_to_cpu(READ_ONCE(*word)), &in);
+		lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), &in);
 		if (lfpu_fp_in_window(&vcpu->fp) &&
 		    (!lfpu_is_fp_op(in.op) || !lfpu_fp_window_may_extend(&vcpu->fp)))
 			lfpu_fp_window_end(&vcpu->fp);
-		vcpu->pc += LFPU_INSN_BYTES;
+		vcpu->pc = pc + LFPU_INSN_BYTES;
 		exit = lfpu_exec_one(vcpu, &in);
 		if (exit != LAZYFPU_EXIT_NONE) {
 			done++;
