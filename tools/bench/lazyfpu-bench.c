@@ -16,6 +16,9 @@
  * The workloads:
  *   io_no_fp        no FP; an OUT (an exit to userspace) every 3 instructions
  *   fp_compute      FP arithmetic, no exits but the RUN loop's budget
+ *   int_compute     integer arithmetic, no FP, no exits but the budget (with
+ *                   fp_compute: the engine's cost per guest instruction,
+ *                   target P4)
  *   fp_user_exit    FP, an OUT every K instructions
  *   fp_hypercall    FP, a hypercall (an in-kernel exit) every K instructions
  *   fp_read_only    reads its vector registers only, hypercalls between
@@ -423,6 +426,24 @@ static int w_fp_compute(struct figures *f, int policy, const struct backend *b)
 	return ret;
 }
 
+static int w_int_compute(struct figures *f, int policy, const struct backend *b)
+{
+	static const char *const ops[] = {
+		"	addi	r3, r3, 1\n", "	xor	r4, r4, r3\n", "	add	r5, r5, r4\n",
+		"	shl	r6, r5, 1\n",
+	};
+	char *body = calloc(65, 32), *src;
+	int i, ret;
+
+	for (i = 0; i < 64; i++)
+		strcat(body, ops[i % 4]);
+	src = program(ITER * 4, body, "", 0);
+	ret = one_guest(f, policy, b, src);
+	free(body);
+	free(src);
+	return ret;
+}
+
 static int fp_with_exit(struct figures *f, int policy, const struct backend *b, const char *leave)
 {
 	char *body = fp_block(opt.k > 1 ? opt.k - 1 : 1), *src = program(ITER, body, leave, 1);
@@ -578,6 +599,7 @@ static const struct workload {
 } workloads[] = {
 	{ "io_no_fp", w_io_no_fp },
 	{ "fp_compute", w_fp_compute },
+	{ "int_compute", w_int_compute },
 	{ "fp_user_exit", w_fp_user_exit },
 	{ "fp_hypercall", w_fp_hypercall },
 	{ "fp_read_only", w_fp_read_only },
