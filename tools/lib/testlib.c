@@ -72,6 +72,21 @@ int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max)
 	return n;
 }
 
+int lfpu_test_run_per_config(const struct lfpu_test_per_config *cases, int ncases)
+{
+	struct lfpu_test_cfg cfgs[8];
+	int n = lfpu_test_configs(cfgs, 8), i, c;
+	char name[96];
+
+	ktap_plan(ncases * n);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < ncases; c++) {
+			snprintf(name, sizeof(name), "%s_%s", cases[c].name, cfgs[i].name);
+			ktap_result(cases[c].run(&cfgs[i]), name);
+		}
+	return ktap_finished();
+}
+
 int lfpu_test_vm(struct lfpu_vm *vm, const struct lfpu_test_cfg *cfg, const char *source)
 {
 	char err[256];

@@ -26,6 +26,19 @@ long lfpu_test_cap(long cap);
  */
 int lfpu_test_configs(struct lfpu_test_cfg *cfgs, int max);
 
+/* A check run once under every FP configuration, as NAME_CONFIG. */
+struct lfpu_test_per_config {
+	const char *name;
+	int (*run)(const struct lfpu_test_cfg *cfg);
+};
+
+/*
+ * Plan and report each of @cases under each configuration of
+ * lfpu_test_configs(), configuration by configuration.  Returns
+ * ktap_finished(), the test program's exit status.
+ */
+int lfpu_test_run_per_config(const struct lfpu_test_per_config *cases, int ncases);
+
 /* Create a VM for @cfg with 1 MiB of memory and @source loaded at 0. */
 int lfpu_test_vm(struct lfpu_vm *vm, const struct lfpu_test_cfg *cfg, const char *source);
 

@@ -128,16 +128,10 @@ static int fault_in_run(const struct lfpu_test_cfg *cfg)
 
 int main(void)
 {
-	struct lfpu_test_cfg cfgs[8];
-	int n = lfpu_test_configs(cfgs, 8), i;
-	char name[96];
+	static const struct lfpu_test_per_config cases[] = {
+		{ "fp_run_across_windows", long_run },
+		{ "fault_ends_fp_run", fault_in_run },
+	};
 
-	ktap_plan(2 * n);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "fp_run_across_windows_%s", cfgs[i].name);
-		ktap_result(long_run(&cfgs[i]), name);
-		snprintf(name, sizeof(name), "fault_ends_fp_run_%s", cfgs[i].name);
-		ktap_result(fault_in_run(&cfgs[i]), name);
-	}
-	return ktap_finished();
+	return lfpu_test_run_per_config(cases, 2);
 }

@@ -215,16 +215,10 @@ static int run_checksum(const struct lfpu_test_cfg *cfg)
 
 int main(void)
 {
-	struct lfpu_test_cfg cfgs[8];
-	int n = lfpu_test_configs(cfgs, 8), i;
-	char name[64];
+	static const struct lfpu_test_per_config cases[] = {
+		{ "instructions_and_get_fpu", run_instructions },
+		{ "checksum_with_hypercalls", run_checksum },
+	};
 
-	ktap_plan(2 * n);
-	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "instructions_and_get_fpu_%s", cfgs[i].name);
-		ktap_result(run_instructions(&cfgs[i]), name);
-		snprintf(name, sizeof(name), "checksum_with_hypercalls_%s", cfgs[i].name);
-		ktap_result(run_checksum(&cfgs[i]), name);
-	}
-	return ktap_finished();
+	return lfpu_test_run_per_config(cases, 2);
 }
