@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh [KVER-ARCH ...]: make bench.  Boots each guest (default: the
-# newest kernel of the matrix, 7.3, on x86_64 and arm64) with QEMU's
+# bench.sh [KVER-ARCH | debian-KEY ...]: make bench.  Boots each guest
+# (default: the newest kernel of the matrix, 7.3, on x86_64 and arm64, as
+# the test kernel and as Debian's image, whose production config has no
+# lockdep or kmemleak to weigh on the figures) with QEMU's
 # -icount shift=0,sleep=off, so that the guest's clocks advance by
 # executed instructions and its times are deterministic instruction
 # counts, and with one CPU (an x86 guest with two under -icount stalled
@@ -10,7 +12,10 @@
 # anyway), runs lazyfpu-bench --json there (BENCH_REPEAT runs per figure,
 # default 3), writes the result to bench/KVER-ARCH.json in the
 # repository, and regenerates the tables of Documentation/performance.rst
-# from every bench/*.json (scripts/bench-tables.py).  It also draws the
+# from every bench/*.json (scripts/bench-tables.py).  Each guest also has
+# the module built with FP tracking compiled out (LAZYFPU_BENCH_NOTRACK),
+# on which the bench runs the no-FP workload alone: target P3.  On the
+# test kernels it also draws the
 # ownership timelines of one workload (BENCH_TIMELINE, default
 # fp_read_only: a guest that only reads its vector registers) under the
 # three policies, one above the other, per backend:
@@ -19,22 +24,32 @@
 
 . "$(dirname "$0")/lib.sh"
 
-[ $# -gt 0 ] || set -- 7.3-x86_64 7.3-arm64
+[ $# -gt 0 ] || set -- 7.3-x86_64 7.3-arm64 debian-7.3-amd64 debian-7.3-arm64
 "$LFPU_ROOT/scripts/deps.sh"
 mkdir -p "$LFPU_ROOT/bench" "$LFPU_ROOT/build/bench" "$LFPU_ROOT/Documentation/images"
 timeline=${BENCH_TIMELINE:-fp_read_only}
 status=0
+export LAZYFPU_BENCH_NOTRACK=1
 for cfg in "$@"; do
-	parse_matrix_entry "$cfg"
-	[ -z "$boot" ] || die "make bench takes KVER-ARCH[-san] entries, not $cfg"
-	"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
-	LAZYFPU_BENCH_NOTRACK=1 "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
-	work=$(work_dir "$kver" "$arch" "$flavour")
+	if is_debian "$cfg"; then
+		# Debian's image: its production config (no lockdep, no
+		# kmemleak), the module as DKMS builds it.
+		work="${LAZYFPU_WORK:-$CACHE/work}/$cfg"
+		run=("$LFPU_ROOT/scripts/debian-guest.sh" "${cfg#debian-}" bench)
+		args="--json,--repeat,${BENCH_REPEAT:-3}"
+	else
+		parse_matrix_entry "$cfg"
+		[ -z "$boot" ] || die "make bench takes KVER-ARCH[-san] or debian-KEY entries, not $cfg"
+		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
+		"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
+		work=$(work_dir "$kver" "$arch" "$flavour")
+		run=("$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour")
+		args="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline"
+	fi
 	log "$cfg: benchmarking under -icount (this takes minutes)"
-	if ! LAZYFPU_BENCH_NOTRACK=1 LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1,sockets=1" \
-		LAZYFPU_ARGS="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline" \
-		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} \
-		"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour"; then
+	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1,sockets=1" \
+		LAZYFPU_ARGS="$args" \
+		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} "${run[@]}"; then
 		log "$cfg: the benchmark failed; see $work/console.log and $work/result"
 		status=1
 		continue

@@ -41,9 +41,7 @@ mkdir -p "$work"
 read -r -a vars <<<"$(kmake_vars "$arch")"
 
 # 1. The module, from a private copy of the sources.
-rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
-	--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$LFPU_ROOT/" "$work/module/"
+copy_module_sources "$LFPU_ROOT" "$work/module"
 if ! make -C "$kbuild" "${vars[@]}" M="$work/module" W=1 C=2 \
 	LAZYFPU_TESTMODS=y -j"$JOBS" modules \
 	>"$work/module-build.log" 2>&1; then
@@ -65,9 +63,7 @@ fi
 #     tracking compiled out (LAZYFPU_NO_FP_TRACKING=1, vmm/vmm.h), for
 #     measurement only.
 if [ "${LAZYFPU_BENCH_NOTRACK:-}" = 1 ]; then
-	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
-		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		"$LFPU_ROOT/" "$work/module-notrack/"
+	copy_module_sources "$LFPU_ROOT" "$work/module-notrack"
 	make -C "$kbuild" "${vars[@]}" M="$work/module-notrack" LAZYFPU_NO_FP_TRACKING=1 \
 		-j"$JOBS" modules >"$work/module-notrack-build.log" 2>&1 ||
 		{ cat "$work/module-notrack-build.log" >&2; die "the untracked module build failed"; }

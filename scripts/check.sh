@@ -78,10 +78,6 @@ count_skip() {	# count_skip NAME WHY
 
 # A matrix entry is a test kernel, KVER-ARCH[-VARIANT], or one of Debian's
 # own kernel images, debian-KEY (KEY as for scripts/debian-kernels.sh).
-is_debian() {
-	case "$1" in debian-*) return 0 ;; *) return 1 ;; esac
-}
-
 for cfg in "${matrix[@]}"; do
 	is_debian "$cfg" || parse_matrix_entry "$cfg"
 done

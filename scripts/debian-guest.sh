@@ -4,8 +4,9 @@
 # debian-guest.sh KEY [MODE]: build the test guest for one of Debian's own
 # kernel images (KEY as for debian-kernels.sh, e.g. 6.1-amd64) and boot
 # it in QEMU.  MODE is check (the default: build, then boot the tests),
-# demo (build, then boot the demo), build (steps 1-4 only) or boot (step 5
-# only, the tests, on what build left).
+# demo (build, then boot the demo), bench (build, then boot lazyfpu-bench
+# with LAZYFPU_ARGS, for make bench), build (steps 1-4 only) or boot (step
+# 5 only, the tests, on what build left).
 #
 #   1. fetch and unpack the image and its headers (debian-kernels.sh);
 #   2. build the test modules against the headers the way DKMS builds a
@@ -35,8 +36,8 @@
 
 key=${1:?usage: debian-guest.sh KEY [MODE]}
 mode=${2:-check}
-case "$mode" in check|demo|build|boot) ;;
-*) die "unknown mode '$mode' (want check, demo, build or boot)" ;;
+case "$mode" in check|demo|bench|build|boot) ;;
+*) die "unknown mode '$mode' (want check, demo, bench, build or boot)" ;;
 esac
 
 eval "$("$LFPU_ROOT/scripts/debian-kernels.sh" "$key")"
@@ -87,9 +88,7 @@ build_guest() {
 	#    too when LAZYFPU_MODULE_SRC names another tree, else 1b builds it.
 	local testmods=only
 	[ -z "${LAZYFPU_MODULE_SRC:-}" ] || testmods=y
-	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
-		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		"${LAZYFPU_MODULE_SRC:-$LFPU_ROOT}/" "$work/module/"
+	copy_module_sources "${LAZYFPU_MODULE_SRC:-$LFPU_ROOT}" "$work/module"
 	if ! make -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" LAZYFPU_TESTMODS=$testmods \
 		-j"$JOBS" modules >"$work/module-build.log" 2>&1; then
 		cat "$work/module-build.log" >&2
@@ -100,6 +99,17 @@ build_guest() {
 	#     lazyfpu-dkms package, in a private DKMS tree: that one replaces
 	#     the module above, so the guest loads what users get.
 	dkms_module
+
+	# 1c. For make bench (LAZYFPU_BENCH_NOTRACK=1): lazyfpu.ko with FP
+	#     tracking compiled out, for measurement only (vmm/vmm.h).
+	if [ "${LAZYFPU_BENCH_NOTRACK:-}" = 1 ]; then
+		copy_module_sources "$LFPU_ROOT" "$work/module-notrack"
+		make -C "$work/module-notrack" KDIR="$DEB_KDIR" "${vars[@]}" \
+			LAZYFPU_NO_FP_TRACKING=1 -j"$JOBS" modules \
+			>"$work/module-notrack-build.log" 2>&1 ||
+			{ cat "$work/module-notrack-build.log" >&2
+			  die "the untracked module build failed against $DEB_KDIR"; }
+	fi
 
 	# 2. Userspace programs, the init and (arm64) the kernel's FP selftests,
 	#    from the source of the kernel version the image is.
@@ -177,5 +187,7 @@ build_guest() {
 [ "$arch" != x86_64 ] ||
 	export LAZYFPU_QEMU_ARGS="-accel tcg,thread=single ${LAZYFPU_QEMU_ARGS:-}"
 log "$key: booting $DEB_IMAGE"
+cmdline="lazyfpu.mode=$mode lazyfpu.kernel=debian"
+[ "$mode" != bench ] || cmdline="$cmdline lazyfpu.args=${LAZYFPU_ARGS:-}"
 qemu_boot "debian $key" "$arch" "$DEB_IMAGE" "$work/initramfs.cpio" "$work" "" "$mode" 768M "" \
-	"lazyfpu.mode=$mode lazyfpu.kernel=debian"
+	"$cmdline"

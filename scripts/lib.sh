@@ -336,6 +336,20 @@ work_dir() {	# KVER ARCH [FLAVOUR]
 	echo "${LAZYFPU_WORK:-$CACHE/work}/$1-$2${3:+-$3}"
 }
 
+# A private copy of the module's sources for one build, without the
+# userspace tools, the harness, the documents or any build output, so
+# that builds never share object files.
+copy_module_sources() {	# SRC DEST
+	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
+		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		"$1/" "$2/"
+}
+
+# Is a matrix entry one of Debian's own kernel images (debian-KEY)?
+is_debian() {	# ENTRY
+	case "$1" in debian-*) return 0 ;; *) return 1 ;; esac
+}
+
 # A matrix entry KVER-ARCH[-san][-vqN]: sets kver, arch, flavour (the
 # kernel flavour: "san" for the sanitizer kernel) and boot (a boot
 # variant: "vqN" limits QEMU's SVE vector length to N quadwords).
