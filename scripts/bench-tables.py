@@ -3,8 +3,10 @@
 """bench-tables.py DOC JSON...: regenerate the benchmark tables of DOC
 (Documentation/performance.rst) between its ".. bench-tables-begin" and
 ".. bench-tables-end" lines, one table per bench/KVER-ARCH.json that
-make bench wrote, and under each the cost of FP tracking to a RUN that
-uses no FP (target P3: lazy against the untracked build).  Under -icount
+make bench wrote, and under each targets P3 (what FP tracking costs a
+RUN that uses no FP: lazy against the untracked build) and P4 (the
+engine's instructions per guest instruction), in the RUN thread's own
+instructions.  Under -icount
 shift=0 one nanosecond of guest time is one emulated instruction, so the
 time columns are instruction counts."""
 
@@ -49,25 +51,43 @@ def table(rows):
     return [rule, line(COLUMNS), rule] + [line(r) for r in rows] + [rule]
 
 
+def cost(r):
+    """The RUN thread's own instructions (its CPU time under -icount), or
+    the elapsed time where the bench did not measure that."""
+    return r["task_ns"] if r.get("task_ns", 0) > 0 else r["ns"]
+
+
 def per_run(r):
-    return r["ns"] / r["runs"] if r.get("status") == "ok" and r["runs"] else None
+    return cost(r) / r["runs"] if r.get("status") == "ok" and r["runs"] else None
 
 
-def tracking_cost(results):
-    """Target P3, per backend: io_no_fp's instructions per RUN under lazy
-    against the same on the build with FP tracking compiled out (policy
-    "untracked")."""
+def find(results, workload, policy, backend):
+    found = [r for r in results if r["workload"] == workload and r["policy"] == policy
+             and r["backend"] == backend and per_run(r)]
+    return found[0] if found else None
+
+
+def targets(results):
+    """Targets P3 and P4, per backend, in the RUN thread's own instructions:
+    io_no_fp's per RUN under lazy against the build with FP tracking
+    compiled out (policy "untracked"); int_compute's and fp_compute's per
+    guest instruction under lazy."""
     lines = []
     for u in results:
         if u["workload"] != "io_no_fp" or u["policy"] != "untracked" or not per_run(u):
             continue
-        lazy = [r for r in results if r["workload"] == "io_no_fp" and r["policy"] == "lazy"
-                and r["backend"] == u["backend"] and per_run(r)]
+        lazy = find(results, "io_no_fp", "lazy", u["backend"])
         if lazy:
             lines.append("- P3, %s: a no-FP RUN round trip costs %.0f instructions under lazy, "
                          "%.0f with FP tracking compiled out: %.3fx." %
-                         (u["backend"], per_run(lazy[0]), per_run(u),
-                          per_run(lazy[0]) / per_run(u)))
+                         (u["backend"], per_run(lazy), per_run(u), per_run(lazy) / per_run(u)))
+    for b in sorted({r["backend"] for r in results}):
+        ints, fps = find(results, "int_compute", "lazy", b), find(results, "fp_compute", "lazy", b)
+        if ints and fps:
+            lines.append("- P4, %s: %.1f host instructions per guest instruction in "
+                         "int_compute, %.1f in fp_compute (64 of every 65 FP)." %
+                         (b, cost(ints) / ints["guest_instructions"],
+                          cost(fps) / fps["guest_instructions"]))
     return lines + [""] if lines else []
 
 
@@ -80,7 +100,7 @@ def main():
             results = json.load(fh)
         out += [name, "~" * len(name), "", "``bench/%s.json``:" % name, ""]
         out += table([row(r) for r in results]) + [""]
-        out += tracking_cost(results)
+        out += targets(results)
     with open(doc) as fh:
         text = fh.read().split("\n")
     if BEGIN not in text or END not in text:

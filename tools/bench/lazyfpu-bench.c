@@ -8,7 +8,8 @@
  * saves and bytes, reloads skipped, the vCPU task's sched-outs, time per
  * RUN round trip and per guest instruction (nanoseconds, and the
  * architecture's counter where userspace may read it: the TSC on x86-64,
- * CNTVCT_EL0 on arm64), and, with tracefs, the transfer oracle's minimum
+ * CNTVCT_EL0 on arm64) and the RUN thread's own CPU time, and, with
+ * tracefs, the transfer oracle's minimum
  * computed from the module's ownership trace (tools/lib/trace_oracle.c,
  * Documentation/performance.rst) and the ratio of the module's transfers
  * to it.  --json prints the same as JSON.
@@ -68,6 +69,7 @@ static struct {
 	int trace;		/* tracefs usable */
 	const char *timeline;	/* the workload whose traces --timeline keeps */
 	int untracked;		/* the module has FP tracking compiled out */
+	int trace_now;		/* this run records the trace */
 } opt = { .repeat = 5, .k = 16, .clobber_ko = "/lib/modules/lazyfpu_clobber.ko" };
 
 /* A backend as the bench selects it. */
@@ -82,6 +84,7 @@ struct backend {
 struct figures {
 	double runs, exits[LAZYFPU_EXIT_NR], loads, saves, bytes, skipped, sched_outs;
 	double instructions, ns, ticks;
+	double task_ns;		/* the RUN thread's own CPU time; 0: not measured */
 	double oracle_loads, oracle_saves;	/* -1: no trace */
 	double kernel_saves, kernel_reloads;	/* -1: no trace */
 };
@@ -101,6 +104,18 @@ static uint64_t counter_now(void)
 #else
 	return 0;
 #endif
+}
+
+/*
+ * The calling thread's CPU time: what the RUN loop itself costs, without
+ * the other tasks and the interrupts that shared its CPU meanwhile.
+ */
+static uint64_t thread_ns_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static uint64_t ns_now(void)
@@ -251,7 +266,7 @@ static int trace_write(const char *file, const char *text)
 
 static void trace_start(void)
 {
-	if (!opt.trace)
+	if (!opt.trace_now)
 		return;
 	trace_write("tracing_on", "0");
 	trace_write("trace", "");
@@ -329,7 +344,7 @@ static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_o
 
 	f->oracle_loads = f->oracle_saves = -1;
 	f->kernel_saves = f->kernel_reloads = -1;
-	if (!opt.trace)
+	if (!opt.trace_now)
 		return;
 	trace_write("tracing_on", "0");
 	in = fopen(TRACING "/trace", "r");
@@ -388,7 +403,7 @@ static void trace_oracle_collect(struct figures *f, enum oracle_taker at_sched_o
 static int one_guest(struct figures *f, int policy, const struct backend *b, const char *src)
 {
 	struct guest g;
-	uint64_t t0, c0;
+	uint64_t t0, c0, task0;
 	int ret;
 
 	if (guest_create(&g, policy, b, src))
@@ -397,7 +412,9 @@ static int one_guest(struct figures *f, int policy, const struct backend *b, con
 	trace_start();
 	t0 = ns_now();
 	c0 = counter_now();
+	task0 = thread_ns_now();
 	ret = guest_run_to_halt(&g);
+	f->task_ns = thread_ns_now() - task0;
 	f->ticks = counter_now() - c0;
 	f->ns = ns_now() - t0;
 	trace_oracle_collect(f, b->at_sched_out);
@@ -697,12 +714,12 @@ static void report(const char *workload, const char *policy, const struct backen
 			       "\"fp_saves\": %.0f, \"bytes_moved\": %.0f, \"reloads_skipped\": %.0f, "
 			       "\"sched_outs\": %.0f, \"guest_instructions\": %.0f, \"ns\": %.0f, "
 			       "\"counter_ticks\": %.0f, \"oracle_loads\": %.0f, \"oracle_saves\": %.0f, "
-			       "\"kernel_saves\": %.0f, \"kernel_reloads\": %.0f",
+			       "\"kernel_saves\": %.0f, \"kernel_reloads\": %.0f, \"task_ns\": %.0f",
 			       m->runs, m->exits[LAZYFPU_EXIT_IO], m->exits[LAZYFPU_EXIT_HYPERCALL],
 			       m->exits[LAZYFPU_EXIT_PREEMPT], m->exits[LAZYFPU_EXIT_INTR], m->loads,
 			       m->saves, m->bytes, m->skipped, m->sched_outs, m->instructions, m->ns,
 			       m->ticks, m->oracle_loads, m->oracle_saves, m->kernel_saves,
-			       m->kernel_reloads);
+			       m->kernel_reloads, m->task_ns);
 		printf("}");
 		return;
 	}
@@ -782,7 +799,17 @@ int main(int argc, char **argv)
 				struct figures runs[MAX_REPEAT], m;
 				int ret = 0;
 
+				/*
+				 * The first run records the trace (the oracle,
+				 * the kernel's transfers, the timeline); the
+				 * others run with the tracepoints off, and give
+				 * the times, which the trace would inflate.
+				 */
 				for (r = 0; r < opt.repeat && !ret; r++) {
+					opt.trace_now = opt.trace && !r;
+					if (opt.trace)
+						trace_write("events/lazyfpu/enable",
+							    opt.trace_now ? "1" : "0");
 					if (timeline_file && !r &&
 					    !strcmp(opt.timeline, workloads[w].name))
 						snprintf(timeline_tag, sizeof(timeline_tag), "%.23s %.15s",
@@ -798,6 +825,18 @@ int main(int argc, char **argv)
 					continue;
 				}
 				median(&m, runs, opt.repeat);
+				if (opt.trace && opt.repeat > 1) {
+					struct figures untraced;
+
+					median(&untraced, runs + 1, opt.repeat - 1);
+					m.ns = untraced.ns;
+					m.ticks = untraced.ticks;
+					m.task_ns = untraced.task_ns;
+					m.oracle_loads = runs[0].oracle_loads;
+					m.oracle_saves = runs[0].oracle_saves;
+					m.kernel_saves = runs[0].kernel_saves;
+					m.kernel_reloads = runs[0].kernel_reloads;
+				}
 				report(workloads[w].name, policy, &backends[b], &m, "ok");
 				if (opt.untracked)
 					break;	/* the policy changes nothing there */
