@@ -4,7 +4,11 @@
  * fixed set of workloads, against the least any correct scheme could move.
  *
  * For every (workload, policy, backend) it runs the workload --repeat
- * times and reports medians: RUNs and exits by kind, the module's loads,
+ * times: the first run records the trace, and its counts are reported
+ * with the oracle computed from it; the times are the medians of the
+ * other runs, made with the tracepoints off (with one run, or without
+ * tracefs, everything is the median of all).  The figures: RUNs and exits
+ * by kind, the module's loads,
  * saves and bytes, reloads skipped, the vCPU task's sched-outs, time per
  * RUN round trip and per guest instruction (nanoseconds, and the
  * architecture's counter where userspace may read it: the TSC on x86-64,
@@ -826,16 +830,19 @@ int main(int argc, char **argv)
 				}
 				median(&m, runs, opt.repeat);
 				if (opt.trace && opt.repeat > 1) {
+					/*
+					 * The counts with the oracle of the same
+					 * run (what a preemption or a softirq
+					 * cost varies from run to run), the times
+					 * of the untraced runs.
+					 */
 					struct figures untraced;
 
 					median(&untraced, runs + 1, opt.repeat - 1);
+					m = runs[0];
 					m.ns = untraced.ns;
 					m.ticks = untraced.ticks;
 					m.task_ns = untraced.task_ns;
-					m.oracle_loads = runs[0].oracle_loads;
-					m.oracle_saves = runs[0].oracle_saves;
-					m.kernel_saves = runs[0].kernel_saves;
-					m.kernel_reloads = runs[0].kernel_reloads;
 				}
 				report(workloads[w].name, policy, &backends[b], &m, "ok");
 				if (opt.untracked)
