@@ -136,10 +136,15 @@ static void *lfpu_guest_ptr(struct lfpu_vcpu *vcpu, u64 addr, u64 len)
 	return vm->mem + addr;
 }
 
+/* May an instruction be fetched at @addr?  @last: the last address that may. */
+static bool lfpu_insn_addr_ok(u64 addr, u64 last)
+{
+	return IS_ALIGNED(addr, LFPU_INSN_BYTES) && addr <= last;
+}
+
 static bool lfpu_jump_ok(struct lfpu_vcpu *vcpu, u64 target)
 {
-	return IS_ALIGNED(target, LFPU_INSN_BYTES) &&
-	       target <= vcpu->vm->mem_size - LFPU_INSN_BYTES;
+	return lfpu_insn_addr_ok(target, vcpu->vm->mem_size - LFPU_INSN_BYTES);
 }
 
 static u32 lfpu_exec_hypercall(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
@@ -364,7 +369,7 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 
 	for (done = 0; done < budget; done++) {
 		pc = vcpu->pc;
-		if (!IS_ALIGNED(pc, LFPU_INSN_BYTES) || pc > last_pc) {
+		if (!lfpu_insn_addr_ok(pc, last_pc)) {
 			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
 			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
 			break;

@@ -549,10 +549,6 @@ static void split_args(const char *list, char **argv, int max)
 	argv[n] = NULL;
 }
 
-/*
- * make bench: the benchmark's own output (JSON) to the result channel,
- * then the verdict: success when it exited 0 and the kernel stayed clean.
- */
 /* lazyfpu-bench on the module at @path, its output to the result channel. */
 static int bench_module(const char *path, char **argv)
 {
@@ -575,7 +571,8 @@ static int bench_module(const char *path, char **argv)
 /*
  * make bench: lazyfpu-bench on lazyfpu.ko, then, where make bench put it
  * there, on the build with FP tracking compiled out (which runs only the
- * workload without FP).
+ * workload without FP); then the verdict: success when both exited 0 and
+ * the kernel stayed clean.
  */
 static int run_bench(int kmsg)
 {
