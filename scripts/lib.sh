@@ -426,7 +426,15 @@ qemu_boot() {
 		# port without an IRQ; the BIOS's routing table is enough for
 		# QEMU's one PCI device.  (For Debian's images: the test
 		# kernels have no ACPI, see scripts/qemu/kconfig/x86_64.config.)
-		cmdline="console=ttyS0 acpi=noirq $cmdline"
+		# tsc=reliable: TCG's -cpu max is an AMD CPU without a
+		# constant-rate TSC, so with two CPUs tsc_init() assumes their
+		# TSCs disagree (unsynchronized_tsc()) and marks the TSC
+		# unstable; the test kernels, without ACPI, find no HPET either
+		# and fall back to jiffies, which rules out high resolution
+		# mode (hrtimers at 250 Hz: the init's high_res_clock result).  Under TCG every vCPU reads one
+		# counter, kept monotonic across threads by QEMU
+		# (cpu_get_ticks()), so the TSC is in fact reliable here.
+		cmdline="console=ttyS0 acpi=noirq tsc=reliable $cmdline"
 		;;
 	arm64)
 		qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on$cpu_extra"
