@@ -7,12 +7,22 @@
  * A vCPU state with a distinct pattern in every guest vector register is
  * loaded (claim), read back from the registers with VST, clobbered with
  * VXOR, saved (release), and checked: the saved image must hold zeroes.
- * Then the pattern is set again, loaded, and read back once more.  Only
- * backends usable from a kernel thread take part (KUnit cases run in one).
+ * Then the pattern is set again, loaded, and read back once more.
+ *
+ * And a softirq that wants the FPU while a vCPU holds the registers gets
+ * it: either at once (the kernel saves the guest state for it) or once
+ * the vCPU lets go, never "not usable" and a fallback.
+ *
+ * Only backends usable from a kernel thread take part (KUnit cases run
+ * in one).
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/simd.h>
 #include <lazyfpu/arch.h>
 #include <uapi/linux/lazyfpu_isa.h>
 
@@ -100,7 +110,10 @@ static void round_trip(struct kunit *test, const struct lfpu_fp_backend *be)
 	lfpu_fp_vcpu_destroy(&c->fp);
 }
 
-static void lfpu_regs_save_clobber_restore(struct kunit *test)
+/* Runs @check on every backend usable from this kernel thread. */
+static void run_on_kthread_backends(struct kunit *test,
+				    void (*check)(struct kunit *test,
+						  const struct lfpu_fp_backend *be))
 {
 	const struct lfpu_fp_backend *const *be;
 	int tried = 0;
@@ -109,14 +122,81 @@ static void lfpu_regs_save_clobber_restore(struct kunit *test)
 		if (!(*be)->usable_in_kthread)
 			continue;
 		kunit_info(test, "backend %s", (*be)->name);
-		round_trip(test, *be);
+		check(test, *be);
 		tried++;
 	}
 	KUNIT_EXPECT_GT(test, tried, 0);
 }
 
+static void lfpu_regs_save_clobber_restore(struct kunit *test)
+{
+	run_on_kthread_backends(test, round_trip);
+}
+
+/*
+ * A soft hrtimer stands in for crypto or checksum code in softirq
+ * context: it records whether the kernel would let it use the FPU.
+ */
+struct softirq_probe {
+	struct hrtimer timer;
+	bool ran;
+	bool simd_usable;
+};
+
+static enum hrtimer_restart softirq_probe_fire(struct hrtimer *t)
+{
+	struct softirq_probe *p = container_of(t, struct softirq_probe, timer);
+
+	WRITE_ONCE(p->simd_usable, may_use_simd());
+	WRITE_ONCE(p->ran, true);
+	return HRTIMER_NORESTART;
+}
+
+#define SOFTIRQ_PROBE_HOLD_MS	20
+#define SOFTIRQ_PROBE_WAIT_MS	1000
+
+static void softirq_while_held(struct kunit *test, const struct lfpu_fp_backend *be)
+{
+	struct regs_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct softirq_probe *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	bool ran, simd_usable;
+	int waited;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, lfpu_fp_vcpu_init_backend(&c->fp, be,
+							LAZYFPU_FP_POLICY_LAZY, 0, 0, 0), 0);
+	lfpu_hrtimer_setup(&p->timer, softirq_probe_fire, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL_SOFT);
+
+	/* The vCPU claims the registers and keeps them between instructions. */
+	lfpu_fp_vcpu_load(&c->fp);
+	KUNIT_ASSERT_EQ(test, exec_one(&c->fp, LFPU_OP_VXOR, 0, 0, NULL), 0);
+	hrtimer_start(&p->timer, ns_to_ktime(10 * NSEC_PER_USEC), HRTIMER_MODE_REL_SOFT);
+	/* Ticks and the timer's own interrupt come and go meanwhile. */
+	mdelay(SOFTIRQ_PROBE_HOLD_MS);
+	lfpu_fp_vcpu_put(&c->fp, LFPU_REASON_RUN);
+
+	/* On PREEMPT_RT the softirq runs in a thread: give it the time. */
+	for (waited = 0; !READ_ONCE(p->ran) && waited < SOFTIRQ_PROBE_WAIT_MS; waited += 20)
+		msleep(20);
+	hrtimer_cancel(&p->timer);
+	ran = READ_ONCE(p->ran);
+	simd_usable = READ_ONCE(p->simd_usable);
+	KUNIT_EXPECT_TRUE_MSG(test, ran, "%s: the softirq never ran", be->name);
+	KUNIT_EXPECT_TRUE_MSG(test, simd_usable,
+			      "%s: a softirq found the FPU unusable", be->name);
+	lfpu_fp_vcpu_destroy(&c->fp);
+}
+
+static void lfpu_regs_softirq_gets_the_fpu(struct kunit *test)
+{
+	run_on_kthread_backends(test, softirq_while_held);
+}
+
 static struct kunit_case lfpu_regs_cases[] = {
 	KUNIT_CASE(lfpu_regs_save_clobber_restore),
+	KUNIT_CASE(lfpu_regs_softirq_gets_the_fpu),
 	{}
 };
 

@@ -15,14 +15,28 @@
  * dirty) before each of those (release_before_resched), and a later FP
  * instruction claims the registers again.  While the window is open the
  * registers provably hold the guest state, since nothing else can run on
- * this CPU's FPU: other kernel-mode FPU users, softirqs included, see
- * irq_fpu_usable() false and fall back.
+ * this CPU's FPU.
+ *
+ * Softirqs are kept out of the section, not refused inside it.  Before
+ * 6.15, kernel_fpu_begin() disabled only preemption: a softirq run on
+ * an interrupt's exit found irq_fpu_usable() false and fell back (to
+ * generic C, or to cryptd and a context switch), for as long as a vCPU
+ * kept the section between guest entries.  So, like fpregs_lock() in
+ * 6.15's kernel_fpu_begin(), the section disables softirqs too: they
+ * stay pending, the core sees them (local_softirq_pending()) at its next
+ * yield point, at most one guest entry's budget away, and releases the
+ * section, and local_bh_enable() then runs them with the FPU free.  On
+ * PREEMPT_RT softirqs run in threads, which cannot run here while
+ * preemption is off, so disabling preemption is enough there (as with
+ * fpregs_lock()).
  *
  * The buffer is the standard-format XSAVE image itself, 64-byte aligned,
  * so GET_FPU and SET_FPU are copies and the RFBM excludes PKRU and AMX.
  */
+#include <linux/bottom_half.h>
 #include <linux/bug.h>
 #include <linux/errno.h>
+#include <linux/lockdep.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -73,10 +87,31 @@ static void lfpu_x86_xsave_destroy(struct lfpu_vcpu_fp *fp)
 	fp->arch = NULL;
 }
 
-/* Opens the section: preemption is off until release. */
+/*
+ * The section: preemption, and softirqs on !PREEMPT_RT, off from claim to
+ * release (see the top of this file).  Nesting with a kernel_fpu_begin()
+ * that disables softirqs itself (6.15 and later) is harmless.
+ */
+static void lfpu_x86_xsave_section_begin(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_disable();
+	kernel_fpu_begin_mask(0);
+}
+
+/* Context: in_task(), interrupts on (local_bh_enable() runs softirqs). */
+static void lfpu_x86_xsave_section_end(void)
+{
+	lockdep_assert_irqs_enabled();
+	kernel_fpu_end();
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_bh_enable();
+}
+
+/* Opens the section. */
 static u32 lfpu_x86_xsave_claim(struct lfpu_vcpu_fp *fp)
 {
-	kernel_fpu_begin_mask(0);
+	lfpu_x86_xsave_section_begin();
 	lfpu_x86_xrstor(fp->arch, lfpu_x86_guest_xfeatures);
 	return lfpu_x86_state_size;
 }
@@ -106,7 +141,7 @@ static u32 lfpu_x86_xsave_release(struct lfpu_vcpu_fp *fp, bool save)
 	WARN_ON_ONCE(preemptible());
 	if (save)
 		lfpu_x86_xsave(fp->arch, lfpu_x86_guest_xfeatures);
-	kernel_fpu_end();
+	lfpu_x86_xsave_section_end();
 	return save ? lfpu_x86_state_size : 0;
 }
 
