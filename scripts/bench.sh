@@ -47,7 +47,7 @@ for cfg in "$@"; do
 		args="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline"
 	fi
 	log "$cfg: benchmarking under -icount (this takes minutes)"
-	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1,sockets=1" \
+	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1" \
 		LAZYFPU_ARGS="$args" \
 		LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-3600} "${run[@]}"; then
 		log "$cfg: the benchmark failed; see $work/console.log and $work/result"

@@ -401,6 +401,38 @@ guest_init_started() {	# RESULT CONSOLE
 	[ -s "$1" ] || grep -q "lazyfpu: " "$2" 2>/dev/null
 }
 
+# The x86 guests' TSC as the clocksource, on the kernel command line.
+# Without it, an x86 guest on a busy host can lose its TSC, and a test
+# kernel without ACPI (12bf8a8, undone) had only jiffies left, which rules
+# out high resolution mode (hrtimers at 250 Hz: the init's high_res_clock
+# result).  Two causes, two parameters:
+#  - TCG's -cpu max is an AMD CPU without a constant-rate TSC, so with two
+#    CPUs tsc_init() assumes their TSCs disagree (unsynchronized_tsc())
+#    and marks the TSC unstable.  Under TCG every vCPU reads one counter,
+#    kept monotonic across threads by QEMU (cpu_get_ticks()): tsc=reliable.
+#  - The TSC calibration against the PIT can fail when the host is busy
+#    ("tsc: Unable to calibrate against PIT").  The guest's TSC runs at
+#    the host's rate (TCG reads the host's RDTSC), so the harness measures
+#    that and passes it: tsc_early_khz=.  Not under -icount (make bench),
+#    where the TSC follows the instruction count and the PIT calibration,
+#    on one CPU, is exact.
+x86_guest_tsc_cmdline() {
+	local src="$LFPU_ROOT/scripts/qemu/host-tsc-khz.c" bin khz
+	local dir="${LAZYFPU_WORK:-$CACHE/work}"
+
+	printf 'tsc=reliable'
+	case " ${LAZYFPU_QEMU_ARGS:-} " in *" -icount "*) return 0;; esac
+	[ "$(uname -m)" = x86_64 ] || return 0
+	bin="$dir/host-tsc-khz-$(sha256sum "$src" | cut -c1-12)"
+	if [ ! -x "$bin" ]; then
+		mkdir -p "$dir"
+		gcc -O2 -o "$bin.$$" "$src" && mv "$bin.$$" "$bin" || return 0
+	fi
+	if khz=$("$bin"); then
+		printf ' tsc_early_khz=%s' "$khz"
+	fi
+}
+
 # Boot one test guest under TCG and wait for it to power off:
 #   qemu_boot NAME ARCH KERNEL INITRAMFS WORK SUFFIX MODE MEM CPU_EXTRA CMDLINE
 # with 2 vCPUs and MEM of memory; CPU_EXTRA is appended to arm64's -cpu
@@ -424,17 +456,8 @@ qemu_boot() {
 		# interpreter can take longer than its own loop timeout over
 		# the PCI routing method (_PRT), leaving the virtio-serial
 		# port without an IRQ; the BIOS's routing table is enough for
-		# QEMU's one PCI device.  (For Debian's images: the test
-		# kernels have no ACPI, see scripts/qemu/kconfig/x86_64.config.)
-		# tsc=reliable: TCG's -cpu max is an AMD CPU without a
-		# constant-rate TSC, so with two CPUs tsc_init() assumes their
-		# TSCs disagree (unsynchronized_tsc()) and marks the TSC
-		# unstable; the test kernels, without ACPI, find no HPET either
-		# and fall back to jiffies, which rules out high resolution
-		# mode (hrtimers at 250 Hz: the init's high_res_clock result).  Under TCG every vCPU reads one
-		# counter, kept monotonic across threads by QEMU
-		# (cpu_get_ticks()), so the TSC is in fact reliable here.
-		cmdline="console=ttyS0 acpi=noirq tsc=reliable $cmdline"
+		# QEMU's one PCI device.
+		cmdline="console=ttyS0 acpi=noirq $(x86_guest_tsc_cmdline) $cmdline"
 		;;
 	arm64)
 		qemu=(qemu-system-aarch64 -M virt -cpu "max,pauth-impdef=on$cpu_extra"
@@ -443,14 +466,12 @@ qemu_boot() {
 		;;
 	esac
 	rm -f "$work/result$sfx" "$work/console$sfx.log"
-	# Two CPUs, as two sockets: SeaBIOS's MP table, where the x86 test
-	# kernels find their CPUs, lists one CPU per package.
-	qemu+=(-smp 2,sockets=2 -m "$mem" -nodefaults -nographic -no-reboot
+	qemu+=(-smp 2 -m "$mem" -nodefaults -nographic -no-reboot
 	       -kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
 	       -chardev "file,id=result,path=$work/result$sfx"
 	       -device virtserialport,chardev=result)
 	# LAZYFPU_QEMU_ARGS adds options, or overrides (make bench: -icount,
-	# -smp 1,sockets=1).
+	# -smp 1).
 	read -r -a extra <<<"${LAZYFPU_QEMU_ARGS:-}"
 	qemu+=("${extra[@]}")
 

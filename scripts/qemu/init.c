@@ -668,8 +668,8 @@ int main(void)
 	emitf(0, "1..%d", 3 + (have_kunit ? (nsuites ? nsuites : 1) : 0) + nprog + 4);
 	/*
 	 * QEMU gives every guest two CPUs.  A kernel that finds only one
-	 * (the x86 test kernels read them from the BIOS's MP table) would
-	 * run the tests that need two as skips, so that is a failure.
+	 * (a firmware table it cannot read, a CPU that failed to come up)
+	 * would run the tests that need two as skips, so that is a failure.
 	 */
 	top_result(sysconf(_SC_NPROCESSORS_ONLN) >= 2, "two_cpus_online");
 	top_result(high_res_clock(), "high_res_clock");
