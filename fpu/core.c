@@ -125,6 +125,12 @@ static void lfpu_fp_claim(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 	if (WARN_ON_ONCE(fp->claimed))
 		return;
 
+	/* Before the state moves: see @bind_task in fpu.h. */
+	if (!fp->task_bound) {
+		fp->task_bound = true;
+		if (fp->bind_task)
+			fp->bind_task(fp);
+	}
 	bytes = fp->backend->claim(fp);
 	fp->claimed = true;
 	fp->dirty = false;
@@ -242,23 +248,6 @@ void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_destroy);
 
 /**
- * lfpu_fp_vcpu_load() - RUN entry: bind the vCPU's FP state to this task
- * @fp: the vCPU's FP state
- *
- * Nothing moves: under every policy the state is loaded at the first guest
- * entry (per-run, eager) or FP instruction (lazy) that needs it.
- *
- * Context: the vCPU's task, preemptible, at the start of RUN.
- */
-void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
-{
-	WARN_ON_ONCE(fp->claimed);
-	fp->stale = false;
-	fp->used = false;
-}
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_load);
-
-/**
  * lfpu_fp_vcpu_put() - RUN exit: release the registers if claimed
  * @fp: the vCPU's FP state
  * @why: LFPU_REASON_RUN, or LFPU_REASON_SIGNAL when RUN returns -EINTR
@@ -266,13 +255,18 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_load);
  * Afterwards the vCPU's state is wholly in memory, and the host task's user
  * state is restored by the kernel before the thread reaches userspace.
  *
- * Context: the vCPU's task, preemptible, at the end of RUN.
+ * Context: the vCPU's task, preemptible, at the end of RUN.  Return: true
+ * if @fp->bind_task ran in this RUN: the caller detaches what it attached.
  */
-void lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
+bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 {
+	bool was_bound = fp->task_bound;
+
 	if (fp->claimed)
 		lfpu_fp_release(fp, why);
 	lfpu_transition(run_exit, fp, why);
+	fp->task_bound = false;
+	return was_bound;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_put);
 
@@ -326,48 +320,38 @@ void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_sched_in);
 
 /**
- * lfpu_fp_guest_enter() - the vCPU is about to execute guest code
+ * lfpu_fp_claim_at_entry() - guest entry of a per-run or eager vCPU that
+ * does not hold the registers (lfpu_fp_guest_enter())
  * @fp: the vCPU's FP state
- *
- * Per-run claims the registers at its first guest entry of a RUN (and
- * again after a backend had to release them for a reschedule); eager at
- * every guest entry.  Lazy waits for an FP instruction.
  *
  * Context: the vCPU's task, preemptible.
  */
-void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp)
+void lfpu_fp_claim_at_entry(struct lfpu_vcpu_fp *fp)
 {
-	if (fp->policy == LAZYFPU_FP_POLICY_LAZY || fp->claimed)
-		return;
 	lfpu_fp_claim(fp, fp->policy == LAZYFPU_FP_POLICY_EAGER ?
 			  LFPU_REASON_GUEST_ENTRY : LFPU_REASON_RUN);
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_guest_enter);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_claim_at_entry);
 
 /**
- * lfpu_fp_guest_exit() - the vCPU stopped executing guest code
+ * lfpu_fp_exit_claimed() - guest exit of a vCPU that holds the registers
+ * (lfpu_fp_guest_exit())
  * @fp: the vCPU's FP state
  *
- * The state stays where it is (lazy, per-run): the next FP instruction
- * will check that it is still live.  Eager releases it at every exit.
- *
- * Context: the vCPU's task; preemptible unless the backend's window
- * outlives single instructions (kernel_fpu_begin() sections).
+ * Context: as lfpu_fp_guest_exit().
  */
-void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
+void lfpu_fp_exit_claimed(struct lfpu_vcpu_fp *fp)
 {
-	fp->used = false;
-	if (!fp->claimed)
-		return;
 	fp->stale = true;
 	fp->stale_why = LFPU_REASON_EXIT;
 	if (fp->policy == LAZYFPU_FP_POLICY_EAGER)
 		lfpu_fp_release(fp, LFPU_REASON_GUEST_ENTRY);
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_guest_exit);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_exit_claimed);
 
 /**
- * lfpu_fp_yield_point() - the RUN loop could give the CPU away here
+ * lfpu_fp_yield_claimed() - the yield point of a vCPU that holds the
+ * registers (lfpu_fp_yield_point())
  * @fp: the vCPU's FP state
  *
  * A backend whose window disables preemption, or softirqs with it
@@ -385,9 +369,9 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_guest_exit);
  * vCPU holds no window that disables preemption, so the caller may
  * reschedule.
  */
-bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
+bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp)
 {
-	if (!fp->claimed || !fp->backend->release_before_resched)
+	if (!fp->backend->release_before_resched)
 		return true;
 	if (need_resched())
 		lfpu_fp_release(fp, LFPU_REASON_RESCHED);
@@ -398,7 +382,7 @@ bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
 	lfpu_count(fp, yield_releases, 1);
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_point);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_claimed);
 
 /**
  * lfpu_fp_insn_begin() - make the guest state live and open the window

@@ -7,6 +7,7 @@
 #ifndef _LAZYFPU_FPU_H
 #define _LAZYFPU_FPU_H
 
+#include <linux/bug.h>
 #include <linux/types.h>
 #include <uapi/linux/lazyfpu.h>
 
@@ -55,6 +56,15 @@ struct lfpu_fp_stats {
  * @used:	the guest executed an FP instruction since the last guest
  *		entry, sched-in or reload (for the fp_use tracepoint)
  * @last_cpu:	the CPU whose registers last held this state, or -1
+ * @bind_task:	called once per RUN, at the first claim, before any state
+ *		moves: the caller attaches its preempt notifiers to the task
+ *		there (vmm/run.c), so that every sched-out from then on
+ *		reaches lfpu_fp_sched_out().  Until a claim the registers
+ *		hold nothing of the vCPU's, and a sched-out has nothing to
+ *		tell the core; a RUN that never claims never pays for the
+ *		notifiers.  NULL where the caller drives lfpu_fp_sched_out()
+ *		itself (KUnit, the model check).
+ * @task_bound:	@bind_task has run in this RUN
  */
 struct lfpu_vcpu_fp {
 	const struct lfpu_fp_backend *backend;
@@ -74,6 +84,8 @@ struct lfpu_vcpu_fp {
 	bool used;
 	u32 window_insns;
 	int last_cpu;
+	void (*bind_task)(struct lfpu_vcpu_fp *fp);
+	bool task_bound;
 };
 
 /*
@@ -116,14 +128,85 @@ int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
 			      u32 policy, u32 vector_bytes, u32 vm_id, u32 vcpu_id);
 void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp);
 
-void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp);
-void lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why);
+bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why);
 void lfpu_fp_sched_out(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu);
 
-void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp);
-void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp);
-bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_claim_at_entry(struct lfpu_vcpu_fp *fp);
+void lfpu_fp_exit_claimed(struct lfpu_vcpu_fp *fp);
+bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp);
+
+/*
+ * The RUN loop's calls.  A RUN that has not claimed the registers (a
+ * lazy vCPU that ran no FP instruction yet) must cost next to nothing
+ * beside the untracked build (issue 9's target P3), so the "nothing
+ * claimed" cases are inline and only the rest calls into fpu/core.c.
+ */
+
+/**
+ * lfpu_fp_vcpu_load() - RUN entry: bind the vCPU's FP state to this task
+ * @fp: the vCPU's FP state
+ *
+ * Nothing moves: under every policy the state is loaded at the first guest
+ * entry (per-run, eager) or FP instruction (lazy) that needs it.
+ *
+ * Context: the vCPU's task, preemptible, at the start of RUN.
+ */
+static inline void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
+{
+	WARN_ON_ONCE(fp->claimed);
+	fp->stale = false;
+	fp->used = false;
+}
+
+/**
+ * lfpu_fp_guest_enter() - the vCPU is about to execute guest code
+ * @fp: the vCPU's FP state
+ *
+ * Per-run claims the registers at its first guest entry of a RUN (and
+ * again after a backend had to release them for a reschedule); eager at
+ * every guest entry.  Lazy waits for an FP instruction.
+ *
+ * Context: the vCPU's task, preemptible.
+ */
+static inline void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp)
+{
+	if (fp->policy != LAZYFPU_FP_POLICY_LAZY && !fp->claimed)
+		lfpu_fp_claim_at_entry(fp);
+}
+
+/**
+ * lfpu_fp_guest_exit() - the vCPU stopped executing guest code
+ * @fp: the vCPU's FP state
+ *
+ * The state stays where it is (lazy, per-run): the next FP instruction
+ * will check that it is still live.  Eager releases it at every exit.
+ *
+ * Context: the vCPU's task; preemptible unless the backend's window
+ * outlives single instructions (kernel_fpu_begin() sections).
+ */
+static inline void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
+{
+	fp->used = false;
+	if (fp->claimed)
+		lfpu_fp_exit_claimed(fp);
+}
+
+/**
+ * lfpu_fp_yield_point() - the RUN loop could give the CPU away here
+ * @fp: the vCPU's FP state
+ *
+ * See lfpu_fp_yield_claimed(): only a claimed vCPU can hold a window that
+ * keeps the CPU from others.
+ *
+ * Context: the vCPU's task, between guest entries.  Return: true when the
+ * vCPU holds no window that disables preemption, so the caller may
+ * reschedule.
+ */
+static inline bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
+{
+	return !fp->claimed || lfpu_fp_yield_claimed(fp);
+}
 
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state);

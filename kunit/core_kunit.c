@@ -160,6 +160,65 @@ static void lfpu_core_lazy_no_fp_moves_nothing(struct kunit *test)
 	lfpu_fp_vcpu_destroy(fp);
 }
 
+static int binds, claims_at_bind;
+
+static void count_bind(struct lfpu_vcpu_fp *fp)
+{
+	/* Must come before the state moves: see it from the fake backend. */
+	claims_at_bind = fake.claims;
+	binds++;
+}
+
+/*
+ * The task is bound (vmm/run.c attaches its preempt notifiers) once per
+ * RUN, at the first claim, and not at all in a RUN that claims nothing.
+ */
+static void lfpu_core_task_bound_at_first_claim(struct kunit *test)
+{
+	struct lfpu_vcpu_fp *fp = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_LAZY);
+	struct lfpu_vcpu_fp *per_run = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_PER_RUN);
+
+	fp->bind_task = count_bind;
+	per_run->bind_task = count_bind;
+	binds = 0;
+	preempt_disable();	/* keep the per-CPU record ours */
+
+	/* A lazy RUN without FP instructions. */
+	lfpu_fp_vcpu_load(fp);
+	lfpu_fp_guest_enter(fp);
+	lfpu_fp_guest_exit(fp);
+	KUNIT_EXPECT_FALSE(test, lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN));
+	KUNIT_EXPECT_EQ(test, binds, 0);
+
+	/* Two FP instructions and an exit between them: one bind. */
+	lfpu_fp_vcpu_load(fp);
+	lfpu_fp_guest_enter(fp);
+	fp_insn(fp, true);
+	KUNIT_EXPECT_EQ(test, claims_at_bind, fake.claims - 1);
+	lfpu_fp_guest_exit(fp);
+	lfpu_fp_guest_enter(fp);
+	fp_insn(fp, false);
+	lfpu_fp_guest_exit(fp);
+	KUNIT_EXPECT_EQ(test, binds, 1);
+	KUNIT_EXPECT_TRUE(test, lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN));
+
+	/* The next RUN binds again; per-run binds at guest entry. */
+	lfpu_fp_vcpu_load(fp);
+	fp_insn(fp, false);
+	KUNIT_EXPECT_EQ(test, binds, 2);
+	KUNIT_EXPECT_TRUE(test, lfpu_fp_vcpu_put(fp, LFPU_REASON_RUN));
+	lfpu_fp_vcpu_load(per_run);
+	lfpu_fp_guest_enter(per_run);
+	KUNIT_EXPECT_EQ(test, binds, 3);
+	KUNIT_EXPECT_EQ(test, claims_at_bind, fake.claims - 1);
+	lfpu_fp_guest_exit(per_run);
+	KUNIT_EXPECT_TRUE(test, lfpu_fp_vcpu_put(per_run, LFPU_REASON_RUN));
+
+	preempt_enable();
+	lfpu_fp_vcpu_destroy(per_run);
+	lfpu_fp_vcpu_destroy(fp);
+}
+
 static void lfpu_core_lazy_claims_at_first_fp_insn(struct kunit *test)
 {
 	struct lfpu_vcpu_fp *fp = new_fp(test, &fake_backend, LAZYFPU_FP_POLICY_LAZY);
@@ -485,6 +544,7 @@ static void lfpu_core_rejects_unknown_policy(struct kunit *test)
 static struct kunit_case lfpu_core_cases[] = {
 	KUNIT_CASE(lfpu_core_lazy_no_fp_moves_nothing),
 	KUNIT_CASE(lfpu_core_lazy_claims_at_first_fp_insn),
+	KUNIT_CASE(lfpu_core_task_bound_at_first_claim),
 	KUNIT_CASE(lfpu_core_lazy_k_exits_one_load),
 	KUNIT_CASE(lfpu_core_lazy_clean_state_is_not_saved),
 	KUNIT_CASE(lfpu_core_foreign_use_forces_reload),

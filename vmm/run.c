@@ -3,7 +3,8 @@
  * LAZYFPU_RUN: the loop that runs a vCPU in the calling thread.
  *
  *   RUN:
- *     vcpu_load        register preempt notifiers, bind FP state
+ *     vcpu_load        bind FP state (the preempt notifiers are registered
+ *                      at its first claim, lfpu_vcpu_bind_task())
  *     loop:
  *       signal or task work pending? -> -EINTR (state intact, RUN resumes it)
  *       yield point                -> the FP core gives up a window that
@@ -16,7 +17,8 @@
  *       guest exit                 (eager saves here)
  *       in-kernel exit?            -> handled here, loop
  *       exit to userspace          -> leave the loop
- *     vcpu_put         release FP state, unregister notifiers
+ *     vcpu_put         release FP state, unregister the notifiers if
+ *                      registered
  *
  * While the task runs RUN it may also be preempted anywhere outside an FP
  * window; the preempt notifiers tell the FP core (sched_out, sched_in).
@@ -56,26 +58,40 @@ static struct preempt_ops lfpu_preempt_ops = {
 };
 
 /*
- * vcpu_load/vcpu_put bracket RUN, as in KVM: the notifier is attached to
- * the running task, with preemption off so that no switch happens half
- * way.
+ * The notifier is attached to the running task when the FP core first
+ * claims the registers in a RUN (KVM attaches its own at vcpu_load, where
+ * it loads per-CPU state of many kinds; ours is only the FP registers),
+ * and detached at vcpu_put.  A RUN that runs no FP instruction under the
+ * lazy policy never attaches it: a no-FP round trip costs next to what
+ * it costs with FP tracking compiled out (issue 9, target P3).
+ * Preemption is off while the list changes, so that no switch happens
+ * half way.
+ *
+ * Context: the vCPU's task, called by the FP core before it loads any
+ * state (preemptible, or inside a backend's section).
  */
-static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
+static void lfpu_vcpu_bind_task(struct lfpu_vcpu_fp *fp)
 {
-	if (!LFPU_FP_TRACKING)
-		return;
+	struct lfpu_vcpu *vcpu = container_of(fp, struct lfpu_vcpu, fp);
+
 	preempt_notifier_init(&vcpu->notifier, &lfpu_preempt_ops);
 	preempt_disable();
 	preempt_notifier_register(&vcpu->notifier);
 	preempt_enable();
+}
+
+static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
+{
+	if (!LFPU_FP_TRACKING)
+		return;
+	vcpu->fp.bind_task = lfpu_vcpu_bind_task;
 	lfpu_fp_vcpu_load(&vcpu->fp);
 }
 
 static void lfpu_vcpu_put(struct lfpu_vcpu *vcpu, enum lfpu_fp_reason why)
 {
-	if (!LFPU_FP_TRACKING)
+	if (!LFPU_FP_TRACKING || !lfpu_fp_vcpu_put(&vcpu->fp, why))
 		return;
-	lfpu_fp_vcpu_put(&vcpu->fp, why);
 	preempt_disable();
 	preempt_notifier_unregister(&vcpu->notifier);
 	preempt_enable();

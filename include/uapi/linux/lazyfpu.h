@@ -272,7 +272,8 @@ struct lazyfpu_run {
  *			claimed the registers
  * @fp_instructions:	guest FP instructions executed
  * @instructions:	guest instructions executed
- * @sched_outs:		times the vCPU's task was scheduled out during RUN
+ * @sched_outs:		times the vCPU's task was scheduled out during RUN,
+ *			from the RUN's first FP claim on
  * @yield_releases:	times a RUN gave the registers up between guest
  *			entries so that a waiting task or pending softirqs
  *			could run (backends that block both while claimed)
