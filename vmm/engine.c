@@ -368,38 +368,32 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 	 */
 	last_pc = vcpu->vm->mem_size - LFPU_INSN_BYTES;
 
-	/*
-	 * In chunks of LFPU_YIELD_CHECK_INSNS, between which the engine asks
-	 * whether a task or a softirq waits on the CPU a section holds
-	 * (lfpu_fp_yield_wanted()): at no cost per instruction.
-	 */
-	for (done = 0; done < budget;) {
-		u32 chunk_end = min(budget, done + LFPU_YIELD_CHECK_INSNS);
-
-		for (; done < chunk_end; done++) {
-			pc = vcpu->pc;
-			if (!lfpu_insn_addr_ok(pc, last_pc)) {
-				vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
-				exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
-				goto out;
-			}
-			/* Aligned, and userspace may write it concurrently: one load. */
-			lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), &in);
-			if (lfpu_fp_in_window(&vcpu->fp) &&
-			    (!lfpu_is_fp_op(in.op) || !lfpu_fp_window_may_extend(&vcpu->fp)))
-				lfpu_fp_window_end(&vcpu->fp);
-			vcpu->pc = pc + LFPU_INSN_BYTES;
-			exit = lfpu_exec_one(vcpu, &in);
-			if (exit != LAZYFPU_EXIT_NONE) {
-				done++;
-				goto out;
-			}
+	for (done = 0; done < budget; done++) {
+		pc = vcpu->pc;
+		if (!lfpu_insn_addr_ok(pc, last_pc)) {
+			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
+			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
+			break;
+		}
+		/* Aligned, and userspace may write it concurrently: one load. */
+		lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), &in);
+		if (lfpu_fp_in_window(&vcpu->fp) &&
+		    (!lfpu_is_fp_op(in.op) || !lfpu_fp_window_may_extend(&vcpu->fp)))
+			lfpu_fp_window_end(&vcpu->fp);
+		vcpu->pc = pc + LFPU_INSN_BYTES;
+		exit = lfpu_exec_one(vcpu, &in);
+		if (exit != LAZYFPU_EXIT_NONE) {
+			done++;
+			break;
 		}
 		exit = LAZYFPU_EXIT_PREEMPT;
-		if (LFPU_FP_TRACKING && lfpu_fp_yield_wanted(&vcpu->fp))
+		/* A task or softirq waits on a section: see lfpu_fp_yield_wanted(). */
+		if (LFPU_FP_TRACKING && (done + 1) % LFPU_YIELD_CHECK_INSNS == 0 &&
+		    lfpu_fp_yield_wanted(&vcpu->fp)) {
+			done++;
 			break;
+		}
 	}
-out:
 	if (lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_window_end(&vcpu->fp);
 	WRITE_ONCE(vcpu->stats.instructions, vcpu->stats.instructions + done);

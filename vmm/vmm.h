@@ -30,8 +30,8 @@
 #define LFPU_RUN_BUDGET		4096
 /*
  * How often the engine asks whether a task or a softirq waits for a CPU
- * that a vCPU's FP section holds (lfpu_fp_yield_wanted()): between
- * chunks of this many guest instructions.
+ * that a vCPU's FP section holds (lfpu_fp_yield_wanted()).  A power of
+ * two, so the test is a mask.
  */
 #define LFPU_YIELD_CHECK_INSNS	64
 
