@@ -385,29 +385,6 @@ bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_claimed);
 
 /**
- * lfpu_fp_yield_wanted() - should the guest stop for the yield point now?
- * @fp: the vCPU's FP state
- *
- * The engine asks every LFPU_YIELD_CHECK_INSNS guest instructions, so
- * that a vCPU holding a window that keeps others off the CPU (the same
- * test as lfpu_fp_yield_claimed()) returns to the RUN loop's yield point
- * within that many instructions of a task or a softirq starting to wait,
- * not at the end of the engine's budget.  Softirqs matter most: a
- * section backend holds them pending (the XSAVE section disables them,
- * as 6.15's kernel_fpu_begin() does), so without this a softirq FPU
- * user, a network receive or a timer waited up to LFPU_RUN_BUDGET guest
- * instructions.
- *
- * Context: the vCPU's task, in the engine, between guest instructions.
- */
-bool lfpu_fp_yield_wanted(const struct lfpu_vcpu_fp *fp)
-{
-	return fp->claimed && fp->backend->release_before_resched &&
-	       (need_resched() || local_softirq_pending());
-}
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_yield_wanted);
-
-/**
  * lfpu_fp_insn_begin() - make the guest state live and open the window
  * @fp: the vCPU's FP state
  *

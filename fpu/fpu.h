@@ -135,7 +135,6 @@ void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu);
 void lfpu_fp_claim_at_entry(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_exit_claimed(struct lfpu_vcpu_fp *fp);
 bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp);
-bool lfpu_fp_yield_wanted(const struct lfpu_vcpu_fp *fp);
 
 /*
  * The RUN loop's calls.  A RUN that has not claimed the registers (a

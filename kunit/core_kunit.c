@@ -414,8 +414,6 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	preempt_disable();	/* keep the per-CPU record ours */
 	claim_dirty_and_exit(fp);
 	set_tsk_need_resched(current);
-	/* Nor does the engine stop early for it (lfpu_fp_yield_wanted()). */
-	KUNIT_EXPECT_FALSE(test, lfpu_fp_yield_wanted(fp));
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_TRUE(test, fp->claimed);
 	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 0ULL);
@@ -434,18 +432,13 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	preempt_disable();
 	claim_dirty_and_exit(fp);
 	if (!need_resched() && !local_softirq_pending()) {
-		KUNIT_EXPECT_FALSE(test, lfpu_fp_yield_wanted(fp));
 		lfpu_fp_yield_point(fp);
 		KUNIT_EXPECT_TRUE(test, fp->claimed);
 	}
 	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 0ULL);
 	set_tsk_need_resched(current);
-	/* The engine stops early for the yield point... */
-	KUNIT_EXPECT_TRUE(test, lfpu_fp_yield_wanted(fp));
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_FALSE(test, fp->claimed);
-	/* ...but not once the vCPU holds nothing. */
-	KUNIT_EXPECT_FALSE(test, lfpu_fp_yield_wanted(fp));
 	KUNIT_EXPECT_EQ(test, fake.releases_saving, 1);
 	KUNIT_EXPECT_EQ(test, fp->stats.yield_releases, 1ULL);
 	/* The next FP instruction claims again. */
@@ -463,7 +456,6 @@ static void lfpu_core_yield_releases_only_blocking_sections(struct kunit *test)
 	lfpu_fp_guest_exit(fp);
 	tasklet_schedule(&tasklet);
 	KUNIT_EXPECT_TRUE(test, local_softirq_pending());
-	KUNIT_EXPECT_TRUE(test, lfpu_fp_yield_wanted(fp));
 	lfpu_fp_yield_point(fp);
 	KUNIT_EXPECT_FALSE(test, fp->claimed);
 	KUNIT_EXPECT_EQ(test, fake.releases_saving, 2);

@@ -344,8 +344,7 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
  * Context: the vCPU's task in RUN, vCPU mutex held; possibly inside an FP
  * backend section with preemption disabled (hence the budget).  No FP
  * window is open on entry or on return.  Return: the exit reason;
- * LAZYFPU_EXIT_PREEMPT when the budget ran out, or earlier when a task or
- * a softirq waits for the CPU an FP section holds.
+ * LAZYFPU_EXIT_PREEMPT when the budget ran out.
  */
 u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 {
@@ -387,12 +386,6 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 			break;
 		}
 		exit = LAZYFPU_EXIT_PREEMPT;
-		/* A task or softirq waits on a section: see lfpu_fp_yield_wanted(). */
-		if (LFPU_FP_TRACKING && (done + 1) % LFPU_YIELD_CHECK_INSNS == 0 &&
-		    lfpu_fp_yield_wanted(&vcpu->fp)) {
-			done++;
-			break;
-		}
 	}
 	if (lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_window_end(&vcpu->fp);

@@ -28,12 +28,6 @@
 #define LFPU_MAX_VCPUS		64
 /* Guest instructions between preemption points. */
 #define LFPU_RUN_BUDGET		4096
-/*
- * How often the engine asks whether a task or a softirq waits for a CPU
- * that a vCPU's FP section holds (lfpu_fp_yield_wanted()).  A power of
- * two, so the test is a mask.
- */
-#define LFPU_YIELD_CHECK_INSNS	64
 
 /*
  * FP tracking: the RUN loop's calls into the FP core and the preempt

@@ -206,7 +206,7 @@ struct lazyfpu_fpu {
 #define LAZYFPU_EXIT_FAULT	3	/* to userspace: guest fault */
 #define LAZYFPU_EXIT_HYPERCALL	4	/* in kernel: HCALL */
 #define LAZYFPU_EXIT_YIELD	5	/* in kernel: YIELD */
-#define LAZYFPU_EXIT_PREEMPT	6	/* in kernel: budget, need_resched or softirqs */
+#define LAZYFPU_EXIT_PREEMPT	6	/* in kernel: budget or need_resched */
 #define LAZYFPU_EXIT_INTR	7	/* RUN returned -EINTR for a signal */
 #define LAZYFPU_EXIT_NR		8
 
