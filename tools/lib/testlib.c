@@ -116,6 +116,16 @@ int lfpu_test_vcpu(struct lfpu_vm *vm, struct lfpu_vcpu *vcpu, int id)
 	return ret;
 }
 
+int lfpu_test_run_once(struct lfpu_vcpu *vcpu)
+{
+	int ret;
+
+	do
+		ret = lfpu_vcpu_run(vcpu);
+	while (ret && errno == EINTR);
+	return ret;
+}
+
 int lfpu_test_run_to_halt(struct lfpu_vcpu *vcpu, uint64_t *outs, int max)
 {
 	struct lazyfpu_run *run = vcpu->run;

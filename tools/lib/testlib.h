@@ -46,6 +46,14 @@ int lfpu_test_vm(struct lfpu_vm *vm, const struct lfpu_test_cfg *cfg, const char
 int lfpu_test_vcpu(struct lfpu_vm *vm, struct lfpu_vcpu *vcpu, int id);
 
 /*
+ * One RUN to its next exit to userspace, retrying -EINTR: RUN returns it
+ * for signals and for kernel task work on the way to userspace (6.12's
+ * mm_cid scan queues some every 100 ms), with the vCPU state intact.
+ * Returns RUN's result otherwise (0, or -1 with errno).
+ */
+int lfpu_test_run_once(struct lfpu_vcpu *vcpu);
+
+/*
  * RUN until HLT, storing the data of OUTs to port 2 into @outs (up to
  * @max).  Returns the number of OUTs, or -1 on a fault or RUN error (a
  * diagnostic says which).  -EINTR from RUN is retried.

@@ -460,7 +460,7 @@ static int rmmod_refused_while_open(void)
 	ok = fails_with(syscall(SYS_delete_module, "lazyfpu", O_NONBLOCK), EWOULDBLOCK,
 			"rmmod with a vCPU fd open");
 	/* The VM is alive through the vCPU fd: it still runs. */
-	ok &= !lfpu_vcpu_run(&vcpu) && vcpu.run->exit_reason == LAZYFPU_EXIT_HLT;
+	ok &= !lfpu_test_run_once(&vcpu) && vcpu.run->exit_reason == LAZYFPU_EXIT_HLT;
 	lfpu_vcpu_destroy(&vcpu);
 	return ok;
 }

@@ -107,8 +107,7 @@ static int fault_in_run(const struct lfpu_test_cfg *cfg)
 		lfpu_vm_destroy(&vm);
 		return 0;
 	}
-	while (lfpu_vcpu_run(&vcpu) && errno == EINTR)
-		;
+	lfpu_test_run_once(&vcpu);
 	ok = vcpu.run->exit_reason == LAZYFPU_EXIT_FAULT &&
 	     vcpu.run->fault.code == LAZYFPU_FAULT_MEMORY &&
 	     vcpu.run->fault.pc == FAULT_PC && !lfpu_vcpu_stats(&vcpu, &st) &&
