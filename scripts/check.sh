@@ -24,7 +24,7 @@
 #     suites (test kernels) and userspace tests, and reports through its
 #     result channel.
 #
-# Steps 3 (but checkpatch) to 5 run as jobs side by side, LAZYFPU_JOBS at
+# Steps 3 to 5 run as jobs side by side, LAZYFPU_JOBS at
 # a time (default: one per CPU); the summary lists them in matrix order.
 #
 # Each static check and each KTAP test case counts once.  The last line is
@@ -310,10 +310,12 @@ boot_cost() {	# ENTRY
 	cat "$f" 2>/dev/null || echo 100000
 }
 
-if [ "$run_static" = 1 ]; then
+# checkpatch --strict over the kernel sources (see .checkpatch.conf), with
+# 6.12's checkpatch.pl.
+job_checkpatch() {
+	local ksrc sources
 	log "checkpatch --strict"
 	ksrc=$(kernel_source 6.12)
-	# Kernel sources only; see .checkpatch.conf.
 	mapfile -t sources < <(cd "$LFPU_ROOT" && git ls-files -co --exclude-standard \
 		'*.c' '*.h' '*.S' | grep -v -e '^tools/' -e '^scripts/')
 	if (cd "$LFPU_ROOT" && perl "$ksrc/scripts/checkpatch.pl" --quiet "${sources[@]}"); then
@@ -321,7 +323,7 @@ if [ "$run_static" = 1 ]; then
 	else
 		count "checkpatch --strict" 0
 	fi
-fi
+}
 
 # The job pool: LAZYFPU_JOBS jobs at a time (default: one per CPU).  The
 # queue is the kernels still to be made, then the boots by the last
@@ -336,6 +338,8 @@ fi
 slots=${LAZYFPU_JOBS:-$(nproc)}
 declare -A key_of job_state boot_wait
 queue=()
+# checkpatch first: a few seconds beside the first kernel or guest.
+[ "$run_static" = 1 ] && queue+=(checkpatch)
 mapfile -t by_cost < <(for i in "${!matrix[@]}"; do
 	echo "$(boot_cost "${matrix[$i]}") $i"
 done | sort -k1,1nr -k2,2n | cut -d' ' -f2)
@@ -376,6 +380,7 @@ start_job() {	# JOB
 		set +e
 		case "$job" in
 		kernel-*) job_kernel "${job#kernel-}" ;;
+		checkpatch) job_checkpatch ;;
 		model) job_model ;;
 		packages) job_packages ;;
 		timeline) job_timeline ;;
@@ -444,7 +449,7 @@ done
 # The summary, in matrix order: each build where its first entry is.
 echo
 echo "==== lazyfpu check summary ($((SECONDS - started)) s) ===="
-order=(static model packages timeline harness)
+order=(static checkpatch model packages timeline harness)
 declare -A listed
 for i in "${!matrix[@]}"; do
 	key=${key_of[$i]}
