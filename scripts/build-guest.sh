@@ -42,22 +42,8 @@ read -r -a vars <<<"$(kmake_vars "$arch")"
 
 # 1. The module, from a private copy of the sources.
 copy_module_sources "$LFPU_ROOT" "$work/module"
-if ! make -C "$kbuild" "${vars[@]}" M="$work/module" W=1 C=2 \
-	LAZYFPU_TESTMODS=y -j"$JOBS" modules \
-	>"$work/module-build.log" 2>&1; then
-	cat "$work/module-build.log" >&2
-	die "module build failed for $kver/$arch"
-fi
-if grep -E "warning:|error:|Warning:" "$work/module-build.log" >&2; then
-	die "module build for $kver/$arch is not warning-free (W=1, sparse C=2)"
-fi
-# kbuild says so, without a "warning:", when it drops C=2 for a sparse
-# that cannot parse the kernel's headers.
-if grep -q "sparse is not available or not up to date" "$work/module-build.log"; then
-	echo "skipped: $(sparse --version 2>&1 | head -1) is too old for Linux $kver" >"$work/sparse"
-else
-	echo "ran" >"$work/sparse"
-fi
+strict_module_build "$work" "$kver" -C "$kbuild" "${vars[@]}" M="$work/module" \
+	LAZYFPU_TESTMODS=y
 
 # 1b. For make bench (LAZYFPU_BENCH_NOTRACK=1): the same lazyfpu.ko with FP
 #     tracking compiled out (LAZYFPU_NO_FP_TRACKING=1, vmm/vmm.h), for

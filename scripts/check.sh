@@ -12,9 +12,9 @@
 #  2. builds or reuses the test kernels of the matrix, fetches its Debian
 #     images and their headers;
 #  3. static checks: checkpatch --strict over every C source, then per
-#     test kernel a W=1 + sparse (C=2) module build that must print no
-#     warning, and per Debian image a build against its linux-headers as
-#     DKMS does it;
+#     test kernel and per Debian image (against its linux-headers) a W=1
+#     + sparse (C=2) module build that must print no warning, and per
+#     Debian image lazyfpu.ko built by DKMS from the package;
 #  4. the FP core's model check (tools/model/, on this machine), the
 #     Debian packages' tests (scripts/deb-test.sh: build, lintian,
 #     contents, DKMS install and removal here), the ownership
@@ -180,32 +180,36 @@ job_kernel() {	# KEY
 
 # A test kernel's build: the module W=1 (and sparse C=2 where it runs),
 # the programs, the initramfs (build-guest.sh).  A Debian image's: the
-# module against its linux-headers as DKMS does (no W=1 or sparse, as on
-# a user's machine), then the same programs.
+# module W=1 and sparse against its linux-headers, lazyfpu.ko again with
+# DKMS from the package, as on a user's machine, then the same programs
+# (debian-guest.sh).
 job_build() {	# KEY
-	local what sparse
+	local what work name
 
 	if is_debian "$1"; then
-		what="debian ${1#debian-}: build against its linux-headers as DKMS does"
-		if "$LFPU_ROOT/scripts/debian-guest.sh" "${1#debian-}" build >/dev/null; then
-			[ "$run_static" = 1 ] && count "$what" 1
-			return 0
+		name="debian ${1#debian-}"
+		work="${LAZYFPU_WORK:-$CACHE/work}/$1"
+		what="$name: build against its linux-headers: module W=1 clean, DKMS, tools"
+		rm -f "$work/sparse"
+		if ! "$LFPU_ROOT/scripts/debian-guest.sh" "${1#debian-}" build >/dev/null; then
+			count "$what" 0
+			return 1
 		fi
-		count "$what" 0
-		return 1
-	fi
-	parse_matrix_entry "$1"
-	what="$kver/$arch${flavour:+ ($flavour)}: build: module W=1 clean, tools"
-	if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null; then
-		count "$what" 0
-		return 1
+	else
+		parse_matrix_entry "$1"
+		name="$kver/$arch${flavour:+ ($flavour)}"
+		work=$(work_dir "$kver" "$arch" "$flavour")
+		what="$name: build: module W=1 clean, tools"
+		if ! "$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null; then
+			count "$what" 0
+			return 1
+		fi
 	fi
 	[ "$run_static" = 1 ] || return 0
 	count "$what" 1
-	sparse=$(cat "$(work_dir "$kver" "$arch" "$flavour")/sparse")
-	case "$sparse" in
-	ran) count "$kver/$arch${flavour:+ ($flavour)}: sparse (C=2) clean" 1 ;;
-	skipped:*) count_skip "$kver/$arch: sparse" "${sparse#skipped: }" ;;
+	case "$(cat "$work/sparse")" in
+	ran) count "$name: sparse (C=2) clean" 1 ;;
+	skipped:*) count_skip "$name: sparse" "$(sed 's/^skipped: //' "$work/sparse")" ;;
 	esac
 }
 

@@ -9,11 +9,12 @@
 # 5 only, the tests, on what build left).
 #
 #   1. fetch and unpack the image and its headers (debian-kernels.sh);
-#   2. build the test modules against the headers the way DKMS builds a
-#      module, `make -C KDIR M=DIR modules`, from a private copy of the
-#      sources; no W=1 or sparse here, a user's build has neither; and
-#      lazyfpu.ko with DKMS itself from the lazyfpu-dkms package (built
-#      once per content, scripts/deb.sh's way) in a private DKMS tree;
+#   2. build the module and the test modules against the headers the way
+#      dkms.conf does, `make KDIR=... modules`, from a private copy of the
+#      sources, with W=1 and sparse (C=2), warning-free; and lazyfpu.ko
+#      with DKMS itself from the lazyfpu-dkms package (built once per
+#      content, scripts/deb.sh's way) in a private DKMS tree, the module
+#      the guest loads;
 #   3. the userspace programs, the guest init and the arm64 FP selftests,
 #      as build-guest.sh builds them;
 #   4. an initramfs holding those and the Debian modules the guest needs
@@ -83,17 +84,16 @@ dkms_module() {
 
 # Steps 1-4: the module, the programs, the preload list, the initramfs.
 build_guest() {
-	# 1. The test modules (the softirq test's, the timer probe), as DKMS
-	#    builds a module (dkms.conf: make KDIR=... modules); lazyfpu.ko
-	#    too when LAZYFPU_MODULE_SRC names another tree, else 1b builds it.
-	local testmods=only
-	[ -z "${LAZYFPU_MODULE_SRC:-}" ] || testmods=y
+	# 1. lazyfpu.ko and the test modules (the softirq test's, the timer
+	#    probe) against the image's linux-headers, the way dkms.conf makes
+	#    a module (make KDIR=... modules), and W=1 with sparse: the
+	#    module must build warning-free against the headers users have,
+	#    as against the test trees.  The guest loads the test modules and,
+	#    when LAZYFPU_MODULE_SRC names another tree, this lazyfpu.ko;
+	#    else 1b's.
 	copy_module_sources "${LAZYFPU_MODULE_SRC:-$LFPU_ROOT}" "$work/module"
-	if ! make -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" LAZYFPU_TESTMODS=$testmods \
-		-j"$JOBS" modules >"$work/module-build.log" 2>&1; then
-		cat "$work/module-build.log" >&2
-		die "module build failed against $DEB_KDIR"
-	fi
+	strict_module_build "$work" "$DEB_RELEASE" -C "$work/module" KDIR="$DEB_KDIR" "${vars[@]}" \
+		LAZYFPU_TESTMODS=y
 
 	# 1b. lazyfpu.ko again, as DKMS builds it on a user's machine from the
 	#     lazyfpu-dkms package, in a private DKMS tree: that one replaces

@@ -345,6 +345,29 @@ copy_module_sources() {	# SRC DEST
 		"$1/" "$2/"
 }
 
+# strict_module_build WORK KVER MAKE-ARG...: make MAKE-ARG... W=1 C=2
+# modules, which must print no compiler or sparse warning (the log is
+# WORK/module-build.log).  Where kbuild finds the installed sparse too old
+# for the kernel's headers (Debian 12's 0.6.4 cannot parse 7.x) it drops
+# C=2 with a note and no "warning:"; WORK/sparse says "ran" or
+# "skipped: <why>", for the summary.
+strict_module_build() {
+	local work=$1 kver=$2 log=$1/module-build.log
+	shift 2
+	if ! make "$@" W=1 C=2 -j"$JOBS" modules >"$log" 2>&1; then
+		cat "$log" >&2
+		die "module build failed for $kver ($log)"
+	fi
+	if grep -E "warning:|error:|Warning:" "$log" >&2; then
+		die "module build for $kver is not warning-free (W=1, sparse C=2)"
+	fi
+	if grep -q "sparse is not available or not up to date" "$log"; then
+		echo "skipped: $(sparse --version 2>&1 | head -1) is too old for Linux $kver" >"$work/sparse"
+	else
+		echo "ran" >"$work/sparse"
+	fi
+}
+
 # Is a matrix entry one of Debian's own kernel images (debian-KEY)?
 is_debian() {	# ENTRY
 	case "$1" in debian-*) return 0 ;; *) return 1 ;; esac
