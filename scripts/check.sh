@@ -190,7 +190,6 @@ job_build() {	# KEY
 		name="debian ${1#debian-}"
 		work="${LAZYFPU_WORK:-$CACHE/work}/$1"
 		what="$name: build against its linux-headers: module W=1 clean, DKMS, tools"
-		rm -f "$work/sparse"
 		if ! "$LFPU_ROOT/scripts/debian-guest.sh" "${1#debian-}" build >/dev/null; then
 			count "$what" 0
 			return 1

@@ -356,7 +356,7 @@ copy_module_sources() {	# SRC DEST
 # 7.x headers packages lack the scripts/checker-valid.sh that asks.
 # WORK/sparse says "ran" or "skipped: <why>", for the summary.
 strict_module_build() {
-	local work=$1 kver=$2 log=$1/module-build.log
+	local work=$1 kver=$2 log=$1/module-build.log why
 	shift 2
 	if ! make "$@" W=1 C=2 -j"$JOBS" modules >"$log" 2>&1; then
 		cat "$log" >&2
@@ -366,13 +366,14 @@ strict_module_build() {
 	   grep -vx "warning: pahole version differs from the one used to build the kernel" >&2; then
 		die "module build for $kver is not warning-free (W=1, sparse C=2)"
 	fi
-	if grep -q "checker-valid.sh: not found" "$log"; then
-		echo "skipped: the headers lack scripts/checker-valid.sh (and $(sparse --version 2>&1 | head -1) is too old for Linux $kver)" >"$work/sparse"
-	elif grep -q "sparse is not available or not up to date" "$log"; then
-		echo "skipped: $(sparse --version 2>&1 | head -1) is too old for Linux $kver" >"$work/sparse"
-	else
+	if ! grep -q "sparse is not available or not up to date" "$log"; then
 		echo "ran" >"$work/sparse"
+		return 0
 	fi
+	why="$(sparse --version 2>&1 | head -1) is too old for Linux $kver"
+	! grep -q "checker-valid.sh: not found" "$log" ||
+		why="the headers lack scripts/checker-valid.sh (and $why)"
+	echo "skipped: $why" >"$work/sparse"
 }
 
 # Is a matrix entry one of Debian's own kernel images (debian-KEY)?
