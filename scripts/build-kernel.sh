@@ -27,7 +27,7 @@ if [ -e "$out/.lazyfpu-built" ]; then
 fi
 
 src=$(kernel_source "$kver")
-mapfile -t frags < <(kernel_fragments "$arch" "$flavour")
+mapfile -t frags < <(kernel_fragments "$kver" "$arch" "$flavour")
 read -r -a vars <<<"$(kmake_vars "$arch")"
 
 log "building test kernel $kver/$arch${flavour:+ ($flavour)} in $out (cache miss)"
@@ -35,6 +35,10 @@ rm -rf "$out"
 mkdir -p "$out"
 start=$SECONDS
 export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lazyfpu KBUILD_BUILD_HOST=lazyfpu
+# The kernel's own top-level Kconfig with kconfig/Kconfig.lazyfpu after
+# it; relative "source" lines still resolve against the source tree.
+cat "$src/Kconfig" "$LFPU_ROOT/scripts/qemu/kconfig/Kconfig.lazyfpu" >"$out/Kconfig.lazyfpu"
+export KBUILD_KCONFIG="$out/Kconfig.lazyfpu"
 (
 	cd "$src"
 	env "${vars[@]}" KCONFIG_CONFIG="$out/.config" \

@@ -302,24 +302,30 @@ check_flavour() {
 	case "$1" in ""|san) ;; *) die "unknown kernel flavour '$1' (want san or none)";; esac
 }
 
-# The config fragments of a test kernel, in merge order.
-kernel_fragments() {	# ARCH [FLAVOUR]
+# The config fragments of a test kernel, in merge order: what every test
+# kernel has, its debug options, the EXPERT defaults it keeps, the
+# symbols whose names differ between kernel versions, the architecture's
+# own, and the flavour's.
+kernel_fragments() {	# KVER ARCH [FLAVOUR]
 	local k="$LFPU_ROOT/scripts/qemu/kconfig"
 	echo "$k/common.config"
 	echo "$k/debug.config"
-	echo "$k/$1.config"
-	[ -z "${2:-}" ] || echo "$k/$2.config"
+	echo "$k/expert.config"
+	echo "$k/linux-$1.config"
+	echo "$k/$2.config"
+	[ -z "${3:-}" ] || echo "$k/$3.config"
 }
 
 # Cache key of a test kernel: package version, arch, flavour, every config
-# fragment and the build script itself.  A change to any of them builds a
-# new kernel.
+# fragment, the Kconfig overlay and the build script itself.  A change to
+# any of them builds a new kernel.
 kernel_key() {	# KVER ARCH [FLAVOUR]
 	local kver=$1 arch=$2 flavour=${3:-} ver hash
 	ver=$(source_pkg_version "$kver")
 	hash=$( { echo "$ver $arch"
-		  mapfile -t frags < <(kernel_fragments "$arch" "$flavour")
-		  cat "${frags[@]}" "$LFPU_ROOT/scripts/build-kernel.sh"
+		  mapfile -t frags < <(kernel_fragments "$kver" "$arch" "$flavour")
+		  cat "${frags[@]}" "$LFPU_ROOT/scripts/qemu/kconfig/Kconfig.lazyfpu" \
+		      "$LFPU_ROOT/scripts/build-kernel.sh"
 		  $(target_cc "$arch") --version | head -1; } |
 		sha256sum | cut -c1-12)
 	echo "$kver-$arch${flavour:+-$flavour}-$hash"
