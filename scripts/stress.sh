@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# stress.sh DURATION [KVER-ARCH[-vqN] ...]: the long stress run (make
+# stress.sh DURATION [KVER-ARCH[-san][-vqN] ...]: the long stress run (make
 # stress).  For each configuration (default: 6.1 and 6.12, x86_64 and
 # arm64) boot its test guest running only lazyfpu-stress (tools/stress/)
 # with DURATION seconds of load, then print, per configuration, how many
@@ -11,7 +11,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-duration=${1:?usage: stress.sh DURATION [KVER-ARCH[-vqN] ...]}
+duration=${1:?usage: stress.sh DURATION [KVER-ARCH[-san][-vqN] ...]}
 shift
 [ "$duration" -gt 0 ] 2>/dev/null || die "DURATION must be a number of seconds"
 [ $# -gt 0 ] || set -- 6.1-x86_64 6.12-x86_64 6.1-arm64 6.12-arm64
@@ -27,18 +27,17 @@ report=()
 failed=0
 declare -A built
 for cfg in "$@"; do
-	IFS=- read -r kver arch variant <<<"$cfg"
-	check_kver "$kver"
-	check_arch "$arch"
+	parse_matrix_entry "$cfg"
+	variant=$flavour${flavour:+${boot:+-}}$boot
 	name="$kver/$arch${variant:+ ($variant)}"
-	if [ -z "${built[$kver-$arch]:-}" ]; then
-		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" >/dev/null
-		"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" >/dev/null
-		built[$kver-$arch]=1
+	if [ -z "${built[$kver-$arch-$flavour]:-}" ]; then
+		"$LFPU_ROOT/scripts/build-kernel.sh" "$kver" "$arch" "$flavour" >/dev/null
+		"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
+		built[$kver-$arch-$flavour]=1
 	fi
 
-	work=$(work_dir "$kver" "$arch")
-	sfx=${variant:+-$variant}
+	work=$(work_dir "$kver" "$arch" "$flavour")
+	sfx=${boot:+-$boot}
 	log "$name: $duration s of stress"
 	if "$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" run "$variant"; then
 		verdict=ok
