@@ -164,6 +164,7 @@ static void lfpu_fp_release(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 	fp->claimed = false;
 	fp->live = false;
 	fp->stale = false;
+	fp->used = false;
 	this_cpu_cmpxchg(lfpu_live_fp, fp, NULL);
 
 	bytes = fp->backend->release(fp, save);
@@ -248,17 +249,14 @@ void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_destroy);
 
 /**
- * lfpu_fp_vcpu_put() - RUN exit: release the registers if claimed
+ * lfpu_fp_put_bound() - lfpu_fp_vcpu_put() of a RUN that claimed the
+ *	registers, or whose exit is being traced
  * @fp: the vCPU's FP state
- * @why: LFPU_REASON_RUN, or LFPU_REASON_SIGNAL when RUN returns -EINTR
+ * @why: as for lfpu_fp_vcpu_put()
  *
- * Afterwards the vCPU's state is wholly in memory, and the host task's user
- * state is restored by the kernel before the thread reaches userspace.
- *
- * Context: the vCPU's task, preemptible, at the end of RUN.  Return: true
- * if @fp->bind_task ran in this RUN: the caller detaches what it attached.
+ * Context: as lfpu_fp_vcpu_put().  Return: as lfpu_fp_vcpu_put().
  */
-bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
+bool lfpu_fp_put_bound(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 {
 	bool was_bound = fp->task_bound;
 
@@ -268,7 +266,7 @@ bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 	fp->task_bound = false;
 	return was_bound;
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_vcpu_put);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_put_bound);
 
 /**
  * lfpu_fp_sched_out() - the vCPU's task is being scheduled out
@@ -342,6 +340,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_claim_at_entry);
  */
 void lfpu_fp_exit_claimed(struct lfpu_vcpu_fp *fp)
 {
+	fp->used = false;
 	fp->stale = true;
 	fp->stale_why = LFPU_REASON_EXIT;
 	if (fp->policy == LAZYFPU_FP_POLICY_EAGER)

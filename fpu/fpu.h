@@ -8,6 +8,8 @@
 #define _LAZYFPU_FPU_H
 
 #include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/tracepoint-defs.h>
 #include <linux/types.h>
 #include <uapi/linux/lazyfpu.h>
 
@@ -54,7 +56,8 @@ struct lfpu_fp_stats {
  *		on the registers, which hold this state
  * @window_insns: guest FP instructions run in the open window so far
  * @used:	the guest executed an FP instruction since the last guest
- *		entry, sched-in or reload (for the fp_use tracepoint)
+ *		entry, sched-in or reload (for the fp_use tracepoint); only
+ *		ever set while @claimed, and cleared when the claim ends
  * @last_cpu:	the CPU whose registers last held this state, or -1
  * @bind_task:	called once per RUN, at the first claim, before any state
  *		moves: the caller attaches its preempt notifiers to the task
@@ -64,7 +67,8 @@ struct lfpu_fp_stats {
  *		tell the core; a RUN that never claims never pays for the
  *		notifiers.  NULL where the caller drives lfpu_fp_sched_out()
  *		itself (KUnit, the model check).
- * @task_bound:	@bind_task has run in this RUN
+ * @task_bound:	the registers were claimed in this RUN (and @bind_task,
+ *		if any, has run); cleared by lfpu_fp_vcpu_put()
  */
 struct lfpu_vcpu_fp {
 	const struct lfpu_fp_backend *backend;
@@ -128,7 +132,7 @@ int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
 			      u32 policy, u32 vector_bytes, u32 vm_id, u32 vcpu_id);
 void lfpu_fp_vcpu_destroy(struct lfpu_vcpu_fp *fp);
 
-bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why);
+bool lfpu_fp_put_bound(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why);
 void lfpu_fp_sched_out(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_sched_in(struct lfpu_vcpu_fp *fp, int cpu);
 
@@ -148,15 +152,15 @@ bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp);
  * @fp: the vCPU's FP state
  *
  * Nothing moves: under every policy the state is loaded at the first guest
- * entry (per-run, eager) or FP instruction (lazy) that needs it.
+ * entry (per-run, eager) or FP instruction (lazy) that needs it.  Nor is
+ * anything reset: the last RUN's lfpu_fp_vcpu_put() ended any claim, and
+ * the end of a claim clears @used and @stale, which only a claim sets.
  *
  * Context: the vCPU's task, preemptible, at the start of RUN.
  */
 static inline void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
 {
 	WARN_ON_ONCE(fp->claimed);
-	fp->stale = false;
-	fp->used = false;
 }
 
 /**
@@ -181,13 +185,13 @@ static inline void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp)
  *
  * The state stays where it is (lazy, per-run): the next FP instruction
  * will check that it is still live.  Eager releases it at every exit.
+ * An unclaimed vCPU ran no FP instruction, so there is nothing to note.
  *
  * Context: the vCPU's task; preemptible unless the backend's window
  * outlives single instructions (kernel_fpu_begin() sections).
  */
 static inline void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
 {
-	fp->used = false;
 	if (fp->claimed)
 		lfpu_fp_exit_claimed(fp);
 }
@@ -206,6 +210,32 @@ static inline void lfpu_fp_guest_exit(struct lfpu_vcpu_fp *fp)
 static inline bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
 {
 	return !fp->claimed || lfpu_fp_yield_claimed(fp);
+}
+
+/* fpu/trace.c: the RUN-exit event the transfer oracle needs, and its mirror. */
+DECLARE_TRACEPOINT(fp_run_exit);
+extern bool lfpu_dmesg_trace;
+
+/**
+ * lfpu_fp_vcpu_put() - RUN exit: release the registers if claimed
+ * @fp: the vCPU's FP state
+ * @why: LFPU_REASON_RUN, or LFPU_REASON_SIGNAL when RUN returns -EINTR
+ *
+ * Afterwards the vCPU's state is wholly in memory, and the host task's user
+ * state is restored by the kernel before the thread reaches userspace.  A
+ * RUN that never claimed the registers (lazy, no FP instruction) has
+ * nothing to release or detach, and unless its fp_run_exit event is being
+ * recorded it returns here, without a call (target P3).
+ *
+ * Context: the vCPU's task, preemptible, at the end of RUN.  Return: true
+ * if @fp->bind_task ran in this RUN: the caller detaches what it attached.
+ */
+static inline bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
+{
+	if (!fp->task_bound && !tracepoint_enabled(fp_run_exit) &&
+	    !READ_ONCE(lfpu_dmesg_trace))
+		return false;
+	return lfpu_fp_put_bound(fp, why);
 }
 
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);

@@ -19,17 +19,29 @@
  * A full ring drops lines and says how many.
  */
 #include <linux/irq_work.h>
+#include <linux/export.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <kunit/visibility.h>
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
+/*
+ * lfpu_fp_vcpu_put() is inline (fpu.h) and tests the RUN-exit event and
+ * the dmesg mirror itself; the KUnit suites, a module of their own, reach
+ * both through it.
+ */
+#ifdef CONFIG_TRACEPOINTS
+EXPORT_SYMBOL_IF_KUNIT(__tracepoint_fp_run_exit);
+#endif
+
 #define LFPU_DMESG_BURST	200
 
 bool lfpu_dmesg_trace;
+EXPORT_SYMBOL_IF_KUNIT(lfpu_dmesg_trace);
 module_param_named(dmesg_trace, lfpu_dmesg_trace, bool, 0644);
 MODULE_PARM_DESC(dmesg_trace, "Mirror every FP ownership transition to the kernel log");
 

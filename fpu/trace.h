@@ -89,7 +89,6 @@ LFPU_DEFINE_FP_EVENT(fp_run_exit);
  */
 void lfpu_dmesg_transition(const char *event, int cpu, u32 vm, u32 vcpu,
 			   u32 bytes, enum lfpu_fp_reason why);
-extern bool lfpu_dmesg_trace;
 
 #define lfpu_transition_bytes(event, fp, why, nbytes)			\
 	do {								\

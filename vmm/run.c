@@ -74,18 +74,29 @@ static void lfpu_vcpu_bind_task(struct lfpu_vcpu_fp *fp)
 {
 	struct lfpu_vcpu *vcpu = container_of(fp, struct lfpu_vcpu, fp);
 
-	preempt_notifier_init(&vcpu->notifier, &lfpu_preempt_ops);
 	preempt_disable();
 	preempt_notifier_register(&vcpu->notifier);
 	preempt_enable();
 }
 
-static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
+/**
+ * lfpu_vcpu_run_init() - prepare a new vCPU for RUN
+ * @vcpu: the vCPU, its FP state initialised, not yet visible to userspace
+ *
+ * Context: process context, at vCPU creation.
+ */
+void lfpu_vcpu_run_init(struct lfpu_vcpu *vcpu)
 {
 	if (!LFPU_FP_TRACKING)
 		return;
+	preempt_notifier_init(&vcpu->notifier, &lfpu_preempt_ops);
 	vcpu->fp.bind_task = lfpu_vcpu_bind_task;
-	lfpu_fp_vcpu_load(&vcpu->fp);
+}
+
+static void lfpu_vcpu_load(struct lfpu_vcpu *vcpu)
+{
+	if (LFPU_FP_TRACKING)
+		lfpu_fp_vcpu_load(&vcpu->fp);
 }
 
 static void lfpu_vcpu_put(struct lfpu_vcpu *vcpu, enum lfpu_fp_reason why)

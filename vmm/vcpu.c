@@ -257,6 +257,7 @@ int lfpu_vcpu_create_fd(struct lfpu_vm *vm, unsigned long id)
 	ret = lfpu_fp_vcpu_init(&vcpu->fp, vm->policy, vm->vector_bytes, vm->id, id);
 	if (ret)
 		goto fail_unlock;
+	lfpu_vcpu_run_init(vcpu);
 
 	/*
 	 * The vCPU fd's VM reference is taken before the fd exists, since

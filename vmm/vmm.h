@@ -144,6 +144,7 @@ int lfpu_abi_check_regs(const struct lazyfpu_regs *regs);
 int lfpu_abi_check_fpu(const struct lazyfpu_fpu *fpu, u32 state_size);
 
 /* run.c */
+void lfpu_vcpu_run_init(struct lfpu_vcpu *vcpu);
 int lfpu_vcpu_run(struct lfpu_vcpu *vcpu);
 void lfpu_run_init(void);
 void lfpu_run_exit(void);
