@@ -33,6 +33,33 @@ with_cache_lock() {	# NAME CMD...
 	( flock 9 && "$@" ) 9>"$CACHE/locks/$name.lock"
 }
 
+# Run CMD with scripts/huge-pages.c preloaded: the compilers' heaps in
+# transparent huge pages, 17 % off a test kernel's build (see that file).
+# Only where it changes something: when the machine's transparent_hugepage
+# setting is "madvise"; under "always" the compilers have them already,
+# under "never" (or without THP) they cannot.  The object is built once
+# per source version, like host-tsc-khz; if it cannot be, CMD runs as is.
+with_huge_pages() {	# CMD...
+	local src="$LFPU_ROOT/scripts/huge-pages.c" so
+	local dir="${LAZYFPU_WORK:-$CACHE/work}"
+
+	if ! grep -qF "[madvise]" /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+		"$@"
+		return
+	fi
+	so="$dir/huge-pages-$(sha256sum "$src" | cut -c1-12).so"
+	if [ ! -e "$so" ]; then
+		mkdir -p "$dir"
+		if ! gcc -O2 -shared -fPIC -o "$so.$$" "$src"; then
+			rm -f "$so.$$"
+			"$@"
+			return
+		fi
+		mv "$so.$$" "$so"
+	fi
+	LD_PRELOAD="$so${LD_PRELOAD:+:$LD_PRELOAD}" "$@"
+}
+
 check_kver() {
 	case " $SUPPORTED_KVERS " in *" $1 "*) ;; *) die "unsupported KVER '$1' (want one of: $SUPPORTED_KVERS)";; esac
 }
@@ -364,7 +391,7 @@ copy_module_sources() {	# SRC DEST
 strict_module_build() {
 	local work=$1 kver=$2 log=$1/module-build.log why
 	shift 2
-	if ! make "$@" W=1 C=2 -j"$JOBS" modules >"$log" 2>&1; then
+	if ! with_huge_pages make "$@" W=1 C=2 -j"$JOBS" modules >"$log" 2>&1; then
 		cat "$log" >&2
 		die "module build failed for $kver ($log)"
 	fi
@@ -607,7 +634,7 @@ tools_build() {
 	(
 		flock 9
 		[ -e "$dir/.built" ] && exit 0
-		make -s -C "$LFPU_ROOT/tools" -j"$JOBS" CC="$cc" O="$dir/build" >&2 ||
+		with_huge_pages make -s -C "$LFPU_ROOT/tools" -j"$JOBS" CC="$cc" O="$dir/build" >&2 ||
 			die "userspace build failed for $arch"
 		touch "$dir/.built"
 	) 9>"$dir/.lock" || exit 1
