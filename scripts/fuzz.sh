@@ -31,7 +31,7 @@ work=$(work_dir "$kver" "$arch" "$flavour")
 
 log "$kver/$arch: fuzzing, seed $seed, $ops ops"
 status=0
-LAZYFPU_RUN=fuzz LAZYFPU_ARGS="--seed,$seed,--ops,$ops" \
+LAZYFPU_RUN=fuzz LAZYFPU_ARGS="--seed,$seed,--ops,$ops,--target,$kver/$arch${flavour:+/$flavour}" \
 	LAZYFPU_QEMU_TIMEOUT=${LAZYFPU_QEMU_TIMEOUT:-$((600 + ops / 100))} \
 	"$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" run "$flavour" || status=$?
 

@@ -47,10 +47,11 @@ fi
 # The sanitizer kernels, three times slower, fuzz with a seed of their
 # own and half the ops: the matrix then covers 10000 op sequences more
 # than if every guest replayed seed 1's 20000 (the fuzzer was a third of
-# those guests' time).
-if [ "$flavour" = san ]; then
-	cmdline="$cmdline lazyfpu.args.fuzz=--seed,2,--ops,10000"
-fi
+# those guests' time).  Every fuzzer learns which kernel it runs on, for
+# the make fuzz command it prints to replay a failure.
+fuzz_args="--target,$kver/$arch${flavour:+/$flavour}"
+[ "$flavour" != san ] || fuzz_args="--seed,2,--ops,10000,$fuzz_args"
+cmdline="$cmdline lazyfpu.args.fuzz=$fuzz_args"
 if [ "$mode" = bench ]; then
 	cmdline="$cmdline lazyfpu.args=${LAZYFPU_ARGS:-}"
 fi

@@ -129,9 +129,9 @@ void fz_fail(enum fz_cat cat, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	ktap_diag("FAIL seed %llu op %llu %s: %s (reproduce: make fuzz SEED=%llu OPS=%llu)",
+	ktap_diag("FAIL seed %llu op %llu %s: %s (reproduce: make fuzz %sSEED=%llu OPS=%llu)",
 		  (unsigned long long)fz.seed, (unsigned long long)fz.op, fz_cat_names[cat], msg,
-		  (unsigned long long)fz.seed, (unsigned long long)fz.op + 1);
+		  fz.make_target, (unsigned long long)fz.seed, (unsigned long long)fz.op + 1);
 }
 
 void fz_op_done(enum fz_cat cat, double seconds)

@@ -124,6 +124,8 @@ struct fz {
 	uint64_t seed;
 	uint64_t ops;
 	uint64_t op;		/* the op running now */
+	/* "KVER=.. ARCH=.. [FLAVOUR=..] ": make fuzz's words for this kernel */
+	char make_target[64];
 	int sys_fd;		/* open for the whole run: rmmod must fail */
 	struct fz_host host;
 	struct fz_vm vm[FZ_VMS];

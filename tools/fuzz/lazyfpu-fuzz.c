@@ -3,11 +3,14 @@
  * lazyfpu-fuzz: the driver.  Random numbers, user pointers good and bad,
  * signals, the VMs and vCPUs the operations share, and the op loop.
  *
- *   lazyfpu-fuzz [--seed N] [--ops M]
+ *   lazyfpu-fuzz [--seed N] [--ops M] [--target KVER/ARCH[/FLAVOUR]]
  *
  * Without arguments: the short fixed-seed pass of make check.  A failure
  * is reported with its seed and op index; "--seed N --ops <index + 1>"
- * replays the run up to it.
+ * replays the run up to it.  --target names the test kernel the harness
+ * booted (scripts/run-qemu.sh passes it), so that the replay command
+ * printed with a failure is whole: make fuzz KVER= ARCH= [FLAVOUR=] SEED=
+ * OPS=.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -584,10 +587,32 @@ static void fz_host_init(void)
 
 static void fz_usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--seed N] [--ops M]\n"
+	fprintf(stderr, "usage: %s [--seed N] [--ops M] [--target KVER/ARCH[/FLAVOUR]]\n"
 		"  default: seed %d, %d ops (the make check pass)\n",
 		argv0, FZ_DEFAULT_SEED, FZ_DEFAULT_OPS);
 	exit(2);
+}
+
+/*
+ * "6.12/x86_64/san" -> fz.make_target "KVER=6.12 ARCH=x86_64 FLAVOUR=san ".
+ * Returns false for anything else than two or three words of [0-9a-z._].
+ */
+static bool fz_set_target(const char *target)
+{
+	static const char *const keys[] = { "KVER", "ARCH", "FLAVOUR" };
+	size_t used = 0, len;
+	unsigned int word;
+	const char *p = target;
+
+	for (word = 0; word < 3 && *p; word++) {
+		len = strspn(p, "0123456789abcdefghijklmnopqrstuvwxyz._");
+		if (!len || (p[len] && p[len] != '/') ||
+		    used + strlen(keys[word]) + len + 3 > sizeof(fz.make_target))
+			return false;
+		used += sprintf(fz.make_target + used, "%s=%.*s ", keys[word], (int)len, p);
+		p += len + (p[len] == '/');
+	}
+	return word >= 2 && !*p;
 }
 
 static void fz_parse_args(int argc, char **argv)
@@ -600,6 +625,11 @@ static void fz_parse_args(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		uint64_t *val;
 
+		if (!strcmp(argv[i], "--target")) {
+			if (++i == argc || !fz_set_target(argv[i]))
+				fz_usage(argv[0]);
+			continue;
+		}
 		if (!strcmp(argv[i], "--seed"))
 			val = &fz.seed;
 		else if (!strcmp(argv[i], "--ops"))
@@ -645,8 +675,8 @@ int main(int argc, char **argv)
 
 	fz_parse_args(argc, argv);
 	fz_plan();
-	ktap_diag("lazyfpu-fuzz: seed %llu, %llu ops (replay: make fuzz SEED=%llu OPS=%llu)",
-		  (unsigned long long)fz.seed, (unsigned long long)fz.ops,
+	ktap_diag("lazyfpu-fuzz: seed %llu, %llu ops (replay: make fuzz %sSEED=%llu OPS=%llu)",
+		  (unsigned long long)fz.seed, (unsigned long long)fz.ops, fz.make_target,
 		  (unsigned long long)fz.seed, (unsigned long long)fz.ops);
 	fz.sys_fd = open("/dev/lazyfpu", O_RDWR | O_CLOEXEC);
 	if (fz.sys_fd < 0) {
