@@ -5,10 +5,9 @@
 # for one (version, arch) pair, on top of the cached test kernel of that
 # flavour (see build-kernel.sh):
 #   - lazyfpu.ko and lazyfpu_kunit.ko, built W=1 with sparse (C=2); any
-#     compiler or sparse warning fails the build.  Where kbuild finds the
-#     installed sparse too old for the kernel (Debian 12's 0.6.4 cannot
-#     parse 7.x headers) it runs without it: $work/sparse says "ran" or
-#     "skipped: <why>";
+#     compiler or sparse warning fails the build.  The sparse is one that
+#     parses 7.x headers (scripts/sparse.sh); $work/sparse says which
+#     ran, or "skipped: <why>" when none could be had;
 #   - the static userspace programs: tests, lazyfpu-vmm, the demo, and the
 #     example guest programs;
 #   - arm64: the kernel's own FP selftests (fpsimd-test, sve-test,

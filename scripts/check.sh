@@ -207,7 +207,7 @@ job_build() {	# KEY
 	[ "$run_static" = 1 ] || return 0
 	count "$what" 1
 	case "$(cat "$work/sparse")" in
-	ran) count "$name: sparse (C=2) clean" 1 ;;
+	ran*) count "$name: sparse $(sed 's/^ran //' "$work/sparse") (C=2) clean" 1 ;;
 	skipped:*) count_skip "$name: sparse" "$(sed 's/^skipped: //' "$work/sparse")" ;;
 	esac
 }
@@ -296,7 +296,7 @@ job_timeline() {
 
 # The harness's own decisions (scripts/harness-test.sh).
 job_harness() {
-	host_ktap_job "test harness [host programs, reboot witness, DKMS clean]" harness \
+	host_ktap_job "test harness [host programs, reboot witness, DKMS clean, sparse probe]" harness \
 		"$LFPU_ROOT/scripts/harness-test.sh"
 }
 

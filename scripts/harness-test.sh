@@ -14,7 +14,11 @@
 #     into on the console (the harness booted a passed guest again), and
 #     still sees a kernel that died before the init;
 #  3. make clean works in the tree DKMS builds in, which has no tools/
-#     (DKMS printed "bad exit status: 2" on every user's machine).
+#     (DKMS printed "bad exit status: 2" on every user's machine);
+#  4. sparse_capable turns down a sparse that reports an error on the
+#     __typeof_unqual__ probe and still exits 0, as Debian 12's 0.6.4
+#     does (kbuild then dropped C=2 on 7.3 and sparse never ran there),
+#     and takes one that parses it.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +31,7 @@ result() {	# OK NAME
 }
 
 echo "KTAP version 1"
-echo "1..4"
+echo "1..6"
 
 # 1. An ELF program, and an ldd that reports it broken, then writes on
 #    (more than a pipe holds), as ldd does for a program with many
@@ -81,4 +85,15 @@ else
 	sed 's/^/# /' "$tmp/clean.log"
 fi
 result "$ok" "make_clean_in_a_dkms_tree_without_tools"
+# 4. Two stand-ins for sparse, one with 0.6.4's answer to the probe.
+printf '#!/bin/sh\ncat >/dev/null\necho "<stdin>:3:31: error: Expected ; at end of statement"\n' \
+	>"$tmp/bin/sparse-old"
+printf '#!/bin/sh\ncat >/dev/null\n' >"$tmp/bin/sparse-new"
+chmod +x "$tmp/bin/sparse-old" "$tmp/bin/sparse-new"
+ok=1
+sparse_capable "$tmp/bin/sparse-old" && ok=0
+result "$ok" "sparse_that_cannot_parse_typeof_unqual_is_turned_down"
+ok=0
+sparse_capable "$tmp/bin/sparse-new" && ok=1
+result "$ok" "sparse_that_parses_typeof_unqual_is_taken"
 exit "$failed"

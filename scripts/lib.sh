@@ -122,9 +122,14 @@ debian_mirror() {	# [LABEL]
 # The sources list of one private apt state.  A release name stands for
 # the release as its users have it (with its -updates and -security
 # suites, where the newest kernels of a stable release are); any other
-# name (bookworm-backports, trixie-backports) is that suite alone.
+# name (bookworm-backports, trixie-backports) is that suite alone.  Of
+# sid only the sources are used (scripts/sparse.sh builds its sparse).
 apt_sources() {	# SUITE
 	local k="signed-by=$DEBIAN_KEYRING"
+	if [ "$1" = sid ]; then
+		echo "deb-src [$k] $(debian_mirror) sid main"
+		return
+	fi
 	echo "deb [$k] $(debian_mirror) $1 main"
 	case "$1" in
 	*-*) ;;
@@ -383,15 +388,24 @@ copy_module_sources() {	# SRC DEST
 # WORK/module-build.log).  One line is kbuild's, about this machine, not
 # the module: Debian's 7.x headers say "warning: pahole version differs"
 # when the host's pahole is not the kernel's, which matters only to the
-# module BTF that debian_make_vars() turns off for want of one.  Where
-# kbuild cannot use the installed sparse it drops C=2 with a note and no
-# "warning:": Debian 12's 0.6.4 cannot parse 7.x headers, and Debian's
-# 7.x headers packages lack the scripts/checker-valid.sh that asks.
-# WORK/sparse says "ran" or "skipped: <why>", for the summary.
+# module BTF that debian_make_vars() turns off for want of one.
+#
+# The sparse is scripts/sparse.sh's, one that parses every kernel of the
+# matrix (Debian 12's 0.6.4 cannot parse 7.x headers, so that script
+# builds a newer one).  Having probed it as kbuild's checker-valid.sh
+# would, we name the check level itself (KBUILD_CHECKSRC=2 on the command
+# line wins over kbuild's own probe): Debian's 7.x headers packages lack
+# that script, and kbuild would otherwise drop C=2 against them.  Where
+# no such sparse can be had, kbuild decides, and when it drops C=2 (with a
+# note and no "warning:") WORK/sparse says so.  WORK/sparse says "ran
+# VERSION" or "skipped: <why>", for the summary.
 strict_module_build() {
-	local work=$1 kver=$2 log=$1/module-build.log why
+	local work=$1 kver=$2 log=$1/module-build.log why sparse checker=(C=2)
 	shift 2
-	if ! with_huge_pages make "$@" W=1 C=2 -j"$JOBS" modules >"$log" 2>&1; then
+	if sparse=$("$LFPU_ROOT/scripts/sparse.sh"); then
+		checker=(C=2 KBUILD_CHECKSRC=2 "CHECK=$sparse")
+	fi
+	if ! with_huge_pages make "$@" W=1 "${checker[@]}" -j"$JOBS" modules >"$log" 2>&1; then
 		cat "$log" >&2
 		die "module build failed for $kver ($log)"
 	fi
@@ -399,14 +413,42 @@ strict_module_build() {
 	   grep -vx "warning: pahole version differs from the one used to build the kernel" >&2; then
 		die "module build for $kver is not warning-free (W=1, sparse C=2)"
 	fi
+	if [ -n "$sparse" ]; then
+		echo "ran $(sparse_label "$sparse")" >"$work/sparse"
+		return 0
+	fi
 	if ! grep -q "sparse is not available or not up to date" "$log"; then
-		echo "ran" >"$work/sparse"
+		echo "ran $(sparse_label "$(command -v sparse)")" >"$work/sparse"
 		return 0
 	fi
 	why="$(sparse --version 2>&1 | head -1) is too old for Linux $kver"
 	! grep -q "checker-valid.sh: not found" "$log" ||
 		why="the headers lack scripts/checker-valid.sh (and $why)"
 	echo "skipped: $why" >"$work/sparse"
+}
+
+# Does SPARSE parse what the newest kernels' headers use (see
+# scripts/sparse.sh)?  Like kbuild's probe, look for an error on its
+# output: sparse exits 0 after one.
+sparse_capable() {	# SPARSE
+	local out
+	[ -x "$1" ] || return 1
+	out=$(printf '%s\n' 'static inline int u(const int *q)' '{' \
+		'	__typeof_unqual__(*q) v = *q;' '	return v;' '}' |
+		"$1" -x c - 2>&1) || return 1
+	! grep -q "error" <<<"$out"
+}
+
+# Which sparse SPARSE is, for the summary: Debian's version of the
+# package it came from.
+sparse_label() {	# SPARSE
+	case "$1" in
+	"$CACHE"/tools/sparse-*/bin/sparse)
+		local ver=${1#"$CACHE"/tools/sparse-}
+		echo "${ver%/bin/sparse} (built from Debian's source)" ;;
+	*) dpkg-query -W -f='${Version}' sparse 2>/dev/null ||
+		"$1" --version ;;
+	esac
 }
 
 # Is a matrix entry one of Debian's own kernel images (debian-KEY)?
