@@ -18,7 +18,12 @@
 #  4. sparse_capable turns down a sparse that reports an error on the
 #     __typeof_unqual__ probe and still exits 0, as Debian 12's 0.6.4
 #     does (kbuild then dropped C=2 on 7.3 and sparse never ran there),
-#     and takes one that parses it.
+#     and takes one that parses it;
+#  5. copy_module_sources gives a changed file a time newer than the
+#     objects already built from it, though the source is older (a
+#     checkout older than another's build in the same work directory
+#     linked that build's stale objects), and leaves an unchanged file's
+#     time alone, so that nothing is rebuilt for nothing.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +36,7 @@ result() {	# OK NAME
 }
 
 echo "KTAP version 1"
-echo "1..6"
+echo "1..8"
 
 # 1. An ELF program, and an ldd that reports it broken, then writes on
 #    (more than a pipe holds), as ldd does for a program with many
@@ -96,4 +101,23 @@ result "$ok" "sparse_that_cannot_parse_typeof_unqual_is_turned_down"
 ok=0
 sparse_capable "$tmp/bin/sparse-new" && ok=1
 result "$ok" "sparse_that_parses_typeof_unqual_is_taken"
+
+# 5. Sources from 2001, and a copy of this function's built since from
+#    other contents.
+mkdir -p "$tmp/src" "$tmp/dest"
+echo "int changed;" >"$tmp/src/changed.c"
+echo "int same;" >"$tmp/src/same.c"
+touch -d 2001-01-01 "$tmp/src/changed.c" "$tmp/src/same.c"
+echo "int before;" >"$tmp/dest/changed.c"
+echo "int same;" >"$tmp/dest/same.c"
+touch -d 2002-01-01 "$tmp/dest/changed.c" "$tmp/dest/same.c"
+touch "$tmp/dest/changed.o" "$tmp/dest/same.o" "$tmp/dest/.lazyfpu-copied-by-content"
+copy_module_sources "$tmp/src" "$tmp/dest"
+ok=0
+cmp -s "$tmp/src/changed.c" "$tmp/dest/changed.c" &&
+	[ ! "$tmp/dest/changed.o" -nt "$tmp/dest/changed.c" ] && ok=1
+result "$ok" "copied_source_that_changed_is_newer_than_its_object"
+ok=0
+[ "$tmp/dest/same.o" -nt "$tmp/dest/same.c" ] && ok=1
+result "$ok" "copied_source_that_did_not_change_keeps_its_time"
 exit "$failed"

@@ -377,10 +377,24 @@ work_dir() {	# KVER ARCH [FLAVOUR]
 # A private copy of the module's sources for one build, without the
 # userspace tools, the harness, the documents or any build output, so
 # that builds never share object files.
+#
+# The copy is made by content (--checksum) and does not keep the source's
+# times: a file that changed gets the time of the copy, and kbuild
+# rebuilds what depends on it; a file that did not is left alone, and so
+# are its objects.  Keeping the times (rsync -a) made a checkout whose
+# files are older than the objects of another checkout's build, in the
+# same work directory, link those stale objects: the W=1 build then
+# compiled nothing, and make bench measured the other checkout's engine.
+# A copy made that way may hold today's sources beside yesterday's
+# objects, which no comparison of contents can tell; such a copy (one
+# without the stamp) is started afresh, once.
 copy_module_sources() {	# SRC DEST
-	rsync -a --delete --exclude=.git --exclude=/tools --exclude=/scripts \
+	[ -e "$2/.lazyfpu-copied-by-content" ] || rm -rf "$2"
+	mkdir -p "$2"
+	rsync -rlpD --checksum --delete --exclude=.git --exclude=/tools --exclude=/scripts \
 		--exclude=Documentation --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		"$1/" "$2/"
+		--exclude=/.lazyfpu-copied-by-content "$1/" "$2/"
+	touch "$2/.lazyfpu-copied-by-content"
 }
 
 # strict_module_build WORK KVER MAKE-ARG...: make MAKE-ARG... W=1 C=2
