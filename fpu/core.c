@@ -443,48 +443,20 @@ void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp)
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_begin);
 
 /**
- * lfpu_fp_insn_retire() - one guest FP instruction ran in the open window
+ * lfpu_fp_first_write() - the guest's first change of its state since it
+ *	was loaded or saved (lfpu_fp_insn_retire())
  * @fp: the vCPU's FP state
- * @wrote_state: the instruction changed FP state (registers or flags)
+ *
+ * From now on the registers are newer than memory: a release must save.
  *
  * Context: inside the window opened by lfpu_fp_insn_begin().
  */
-void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state)
+void lfpu_fp_first_write(struct lfpu_vcpu_fp *fp)
 {
-	WARN_ON_ONCE(!fp->in_window);
-	if (wrote_state && !fp->dirty) {
-		fp->dirty = true;
-		lfpu_transition(write, fp, LFPU_REASON_FIRST_USE);
-	}
-	fp->window_insns++;
+	fp->dirty = true;
+	lfpu_transition(write, fp, LFPU_REASON_FIRST_USE);
 }
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_retire);
-
-/**
- * lfpu_fp_window_may_extend() - may the next guest FP instruction run in
- *	the window that is open, rather than in one of its own?
- * @fp: the vCPU's FP state
- *
- * Consecutive FP instructions share one window, so that a run of them
- * pays for opening it (the backend's section or fpregs_lock(), the
- * liveness proof) once.  Nothing the core tracks can change inside a
- * window - it holds preemption off, and the kernel keeps a softirq's
- * kernel-mode FPU use from showing through it - so the registers stay
- * the guest's.  What a long window would do is hold off whatever waits
- * for this CPU; so it ends after LFPU_FP_WINDOW_MAX_INSNS instructions,
- * and at once when a task waits to run here (need_resched()) or
- * softirqs are pending, as lfpu_fp_yield_point() does between guest
- * entries.
- *
- * Context: inside the window.  Return: true if the window may go on.
- */
-bool lfpu_fp_window_may_extend(const struct lfpu_vcpu_fp *fp)
-{
-	WARN_ON_ONCE(!fp->in_window);
-	return fp->window_insns < LFPU_FP_WINDOW_MAX_INSNS &&
-	       !need_resched() && !local_softirq_pending();
-}
-EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_window_may_extend);
+EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_first_write);
 
 /**
  * lfpu_fp_window_end() - close the window after its last guest FP instruction

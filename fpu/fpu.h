@@ -9,6 +9,8 @@
 
 #include <linux/bug.h>
 #include <linux/compiler.h>
+#include <linux/interrupt.h>
+#include <linux/sched.h>
 #include <linux/tracepoint-defs.h>
 #include <linux/types.h>
 #include <uapi/linux/lazyfpu.h>
@@ -239,10 +241,56 @@ static inline bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason
 }
 
 void lfpu_fp_insn_begin(struct lfpu_vcpu_fp *fp);
-void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state);
-bool lfpu_fp_window_may_extend(const struct lfpu_vcpu_fp *fp);
+void lfpu_fp_first_write(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_window_end(struct lfpu_vcpu_fp *fp);
 void lfpu_fp_insn_end(struct lfpu_vcpu_fp *fp, bool wrote_state);
+
+/*
+ * The per-instruction calls of an open window.  A run of consecutive FP
+ * instructions pays for them on every instruction (issue 9's target P4),
+ * so they are inline; only the first change of the state calls out, to
+ * trace it.
+ */
+
+/**
+ * lfpu_fp_insn_retire() - one guest FP instruction ran in the open window
+ * @fp: the vCPU's FP state
+ * @wrote_state: the instruction changed FP state (registers or flags)
+ *
+ * Context: inside the window opened by lfpu_fp_insn_begin().
+ */
+static inline void lfpu_fp_insn_retire(struct lfpu_vcpu_fp *fp, bool wrote_state)
+{
+	WARN_ON_ONCE(!fp->in_window);
+	if (wrote_state && !fp->dirty)
+		lfpu_fp_first_write(fp);
+	fp->window_insns++;
+}
+
+/**
+ * lfpu_fp_window_may_extend() - may the next guest FP instruction run in
+ *	the window that is open, rather than in one of its own?
+ * @fp: the vCPU's FP state
+ *
+ * Consecutive FP instructions share one window, so that a run of them
+ * pays for opening it (the backend's section or fpregs_lock(), the
+ * liveness proof) once.  Nothing the core tracks can change inside a
+ * window - it holds preemption off, and the kernel keeps a softirq's
+ * kernel-mode FPU use from showing through it - so the registers stay
+ * the guest's.  What a long window would do is hold off whatever waits
+ * for this CPU; so it ends after LFPU_FP_WINDOW_MAX_INSNS instructions,
+ * and at once when a task waits to run here (need_resched()) or
+ * softirqs are pending, as lfpu_fp_yield_point() does between guest
+ * entries.
+ *
+ * Context: inside the window.  Return: true if the window may go on.
+ */
+static inline bool lfpu_fp_window_may_extend(const struct lfpu_vcpu_fp *fp)
+{
+	WARN_ON_ONCE(!fp->in_window);
+	return fp->window_insns < LFPU_FP_WINDOW_MAX_INSNS &&
+	       !need_resched() && !local_softirq_pending();
+}
 
 /* Is the window open (lfpu_fp_insn_begin() to lfpu_fp_window_end())? */
 static inline bool lfpu_fp_in_window(const struct lfpu_vcpu_fp *fp)

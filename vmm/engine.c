@@ -9,10 +9,11 @@
  * which makes the guest's state live and opens a window
  * (lfpu_fp_insn_begin()), then through the architecture's stub, which runs
  * the real instruction on the real registers (lfpu_arch_exec_fp()).  The
- * FP instructions that follow it run in the same window, as long as the
- * core allows (lfpu_fp_window_may_extend()); the first other instruction
- * closes it (lfpu_fp_window_end()), and so does every way out of
- * lfpu_engine_run().
+ * FP instructions that follow it run in the same window, in an inner loop
+ * of their own (lfpu_exec_fp_run()), as long as the core allows
+ * (lfpu_fp_window_may_extend()); the loop closes the window
+ * (lfpu_fp_window_end()) before anything else runs, so the integer path
+ * never has one open.
  *
  * Everything a guest can do wrong (a bad opcode or operand, a memory
  * access or jump outside guest memory) ends in a FAULT exit that describes
@@ -214,8 +215,9 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 }
 
 /*
- * One instruction.  Returns LAZYFPU_EXIT_NONE to go on, or the exit the
- * instruction caused (the pc already points past it, except for faults).
+ * One integer instruction.  Returns LAZYFPU_EXIT_NONE to go on, or the
+ * exit the instruction caused (the pc already points past it, except for
+ * faults).
  */
 static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 {
@@ -226,9 +228,6 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 
 	if (!lfpu_insn_well_formed(in))
 		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
-
-	if (lfpu_is_fp_op(in->op))
-		return lfpu_exec_fp(vcpu, in);
 
 	switch (in->op) {
 	case LFPU_OP_NOP:
@@ -336,6 +335,57 @@ static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
 	return LAZYFPU_EXIT_NONE;
 }
 
+/* Fetch and decode the instruction at @pc, which lfpu_insn_addr_ok() passed. */
+static void lfpu_fetch(const u8 *mem, u64 pc, struct lfpu_insn *in)
+{
+	/* Aligned, and userspace may write it concurrently: one load. */
+	lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), in);
+}
+
+/*
+ * The FP instruction @in, and the FP instructions that follow it, in one
+ * window: each of them is fetched here, and runs in the window while it is
+ * well formed and lfpu_fp_window_may_extend() agrees.  The first that does
+ * not qualify is left for lfpu_engine_run() to fetch again (the window is
+ * closed by then); so is an address it may not fetch from.  *@done counts
+ * the instructions run, up to @budget.  Integer instructions never see a
+ * window, and never pay for testing whether one is open.
+ *
+ * Out of line on purpose: inlined into lfpu_engine_run(), its state
+ * crowds the integer loop's registers, and the integer path and the no-FP
+ * RUN round trip pay for it (Documentation/performance.rst, P3 and P4);
+ * a call per run of up to LFPU_FP_WINDOW_MAX_INSNS instructions costs
+ * little.
+ */
+static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, struct lfpu_insn *in,
+			    u64 last_pc, u32 budget, u32 *done)
+{
+	const u8 *mem = vcpu->vm->mem;
+	u32 exit;
+	u64 pc;
+
+	if (!lfpu_insn_well_formed(in))
+		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+	for (;;) {
+		exit = lfpu_exec_fp(vcpu, in);
+		if (exit != LAZYFPU_EXIT_NONE || *done >= budget)
+			break;
+		pc = vcpu->pc;
+		if (!lfpu_insn_addr_ok(pc, last_pc))
+			break;
+		lfpu_fetch(mem, pc, in);
+		if (!lfpu_is_fp_op(in->op) || !lfpu_insn_well_formed(in) ||
+		    !lfpu_fp_window_may_extend(&vcpu->fp))
+			break;
+		vcpu->pc = pc + LFPU_INSN_BYTES;
+		(*done)++;
+	}
+	/* An instruction that faults before the window opens leaves it shut. */
+	if (lfpu_fp_in_window(&vcpu->fp))
+		lfpu_fp_window_end(&vcpu->fp);
+	return exit;
+}
+
 /**
  * lfpu_engine_run() - run the guest until an exit or @budget instructions
  * @vcpu: the vCPU
@@ -367,28 +417,25 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 	 */
 	last_pc = vcpu->vm->mem_size - LFPU_INSN_BYTES;
 
-	for (done = 0; done < budget; done++) {
+	for (done = 0; done < budget; ) {
 		pc = vcpu->pc;
 		if (!lfpu_insn_addr_ok(pc, last_pc)) {
 			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
 			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
 			break;
 		}
-		/* Aligned, and userspace may write it concurrently: one load. */
-		lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), &in);
-		if (lfpu_fp_in_window(&vcpu->fp) &&
-		    (!lfpu_is_fp_op(in.op) || !lfpu_fp_window_may_extend(&vcpu->fp)))
-			lfpu_fp_window_end(&vcpu->fp);
+		lfpu_fetch(mem, pc, &in);
 		vcpu->pc = pc + LFPU_INSN_BYTES;
-		exit = lfpu_exec_one(vcpu, &in);
-		if (exit != LAZYFPU_EXIT_NONE) {
-			done++;
+		done++;
+		if (lfpu_is_fp_op(in.op))
+			exit = lfpu_exec_fp_run(vcpu, &in, last_pc, budget, &done);
+		else
+			exit = lfpu_exec_one(vcpu, &in);
+		if (exit != LAZYFPU_EXIT_NONE)
 			break;
-		}
 		exit = LAZYFPU_EXIT_PREEMPT;
 	}
-	if (lfpu_fp_in_window(&vcpu->fp))
-		lfpu_fp_window_end(&vcpu->fp);
+	WARN_ON_ONCE(lfpu_fp_in_window(&vcpu->fp));
 	WRITE_ONCE(vcpu->stats.instructions, vcpu->stats.instructions + done);
 	return exit;
 }
