@@ -453,6 +453,7 @@ EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_insn_begin);
  */
 void lfpu_fp_first_write(struct lfpu_vcpu_fp *fp)
 {
+	WARN_ON_ONCE(!fp->in_window || fp->dirty);
 	fp->dirty = true;
 	lfpu_transition(write, fp, LFPU_REASON_FIRST_USE);
 }
