@@ -33,6 +33,10 @@
  *                        length limit) leaves them to the full boot
  *   lazyfpu.args.NAME=a,b  in check and demo mode, program NAME's
  *                        arguments
+ *   lazyfpu.iterations_divisor=N  the tests' long guest loops run 1/N of
+ *                        their iterations (LAZYFPU_TEST_ITERATIONS_DIVISOR
+ *                        in their environment; see tools/lib/testlib.c):
+ *                        the harness sets it for the sanitizer kernels
  *   lazyfpu.kernel=debian  the kernel is a distribution build, not a test
  *                        kernel: kmemleak is not expected (its absence
  *                        is a skip, not a failure)
@@ -636,6 +640,8 @@ int main(void)
 
 	mount_filesystems();
 	setenv("PATH", "/bin:/tests:/demo", 1);
+	setenv("LAZYFPU_TEST_ITERATIONS_DIVISOR",
+	       cmdline_value("lazyfpu.iterations_divisor", "1"), 1);
 	preload_modules();
 
 	result = open_result_channel();

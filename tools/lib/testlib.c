@@ -223,6 +223,26 @@ long lfpu_test_clobber_hits(void)
 	return n > 0 ? atol(buf) : -1;
 }
 
+/*
+ * The tests that disturb a running guest (a timer signal, preemption,
+ * migration, a softirq FPU user, CPU hotplug) run a checksum loop long
+ * enough for the disturbance to hit it, and each asserts that it did.
+ * The disturbances come at a rate in time, but a sanitizer kernel runs
+ * each guest instruction several times slower (KASAN checks every access
+ * the engine makes: 5 to 35 times the test kernels' time per program,
+ * measured), so there the same loop takes several times more
+ * disturbances than it needs.  The harness divides the count for those
+ * kernels, by less than their slowdown, so that a loop still runs longer
+ * there than the full count elsewhere.
+ */
+long lfpu_test_iterations(long full)
+{
+	const char *env = getenv("LAZYFPU_TEST_ITERATIONS_DIVISOR");
+	long divisor = env ? strtol(env, NULL, 10) : 1;
+
+	return divisor >= 2 && divisor <= full ? full / divisor : full;
+}
+
 int lfpu_test_pin(int cpu)
 {
 	cpu_set_t set;

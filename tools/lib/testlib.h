@@ -77,6 +77,14 @@ int lfpu_test_unload_module(const char *name);
 /* lazyfpu_clobber.ko's count of softirq clobbers so far, or -1. */
 long lfpu_test_clobber_hits(void);
 
+/*
+ * How many iterations a long test guest runs: @full, divided by the
+ * LAZYFPU_TEST_ITERATIONS_DIVISOR in the environment when it names a
+ * number from 2 to @full (the test guest's init sets it from the kernel
+ * command line's lazyfpu.iterations_divisor; see testlib.c for why).
+ */
+long lfpu_test_iterations(long full);
+
 /* Pin the calling thread to @cpu. */
 int lfpu_test_pin(int cpu);
 

@@ -49,12 +49,13 @@ static int run(const struct lfpu_test_cfg *cfg)
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
 	char src[2048];
+	long iterations = lfpu_test_iterations(ITERATIONS);
 	int n = 0, runs = 0, ok = 1, ncpus = lfpu_test_ncpus();
 	pthread_t t;
 
 	/* An OUT to port 5 every 1024 iterations: a RUN boundary to move at. */
-	checksum_program_exiting(src, sizeof(src), ITERATIONS, "nop", 1023);
-	checksum_reference(ITERATIONS, want);
+	checksum_program_exiting(src, sizeof(src), iterations, "nop", 1023);
+	checksum_reference(iterations, want);
 	if (lfpu_test_vm(&vm, cfg, src) || lfpu_test_vcpu(&vm, &vcpu, 0))
 		return 0;
 	run = vcpu.run;

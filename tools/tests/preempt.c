@@ -49,7 +49,7 @@ static void *guest_main(void *arg)
 	char src[2048];
 
 	lfpu_test_pin(0);
-	checksum_program(src, sizeof(src), ITERATIONS, "nop");
+	checksum_program(src, sizeof(src), lfpu_test_iterations(ITERATIONS), "nop");
 	g->n = -1;
 	if (lfpu_test_vm(&vm, g->cfg, src) == 0 && lfpu_test_vcpu(&vm, &vcpu, 0) == 0) {
 		g->n = lfpu_test_run_to_halt(&vcpu, g->outs, CHECKSUM_OUTS);
@@ -91,7 +91,7 @@ static int run(const struct lfpu_test_cfg *cfg)
 	int i, ok = 1;
 	unsigned long long preemptions = 0;
 
-	checksum_reference(ITERATIONS, want);
+	checksum_reference(lfpu_test_iterations(ITERATIONS), want);
 	guests_running = VCPUS;
 	for (i = 0; i < VCPUS; i++) {
 		guests[i].cfg = cfg;

@@ -66,7 +66,7 @@ int main(void)
 		char name[64];
 
 		snprintf(name, sizeof(name), "eintr_resumes_intact_%s", cfgs[i].name);
-		ktap_result(run_interrupted(&cfgs[i], 60000), name);
+		ktap_result(run_interrupted(&cfgs[i], lfpu_test_iterations(60000)), name);
 	}
 	return ktap_finished();
 }

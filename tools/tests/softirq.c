@@ -29,6 +29,7 @@ static int run_once(const struct lfpu_test_cfg *cfg, long *clobbers)
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
 	long before = lfpu_test_clobber_hits();
+	long iterations = lfpu_test_iterations(ITERATIONS);
 	int n, runs, eintr;
 	char src[2048];
 
@@ -37,8 +38,8 @@ static int run_once(const struct lfpu_test_cfg *cfg, long *clobbers)
 	 * kernel_fpu_begin() section open for a whole RUN leaves softirqs no
 	 * room to use the FPU otherwise.
 	 */
-	checksum_program_exiting(src, sizeof(src), ITERATIONS, "nop", 63);
-	checksum_reference(ITERATIONS, want);
+	checksum_program_exiting(src, sizeof(src), iterations, "nop", 63);
+	checksum_reference(iterations, want);
 	if (lfpu_test_vm(&vm, cfg, src) || lfpu_test_vcpu(&vm, &vcpu, 0))
 		return 0;
 	n = lfpu_test_run_checking_host(&vcpu, cfg->name, got, CHECKSUM_OUTS, &runs, &eintr);

@@ -173,10 +173,10 @@ static int stress_at(unsigned int vl, int policy)
 	struct lazyfpu_vcpu_stats st = {};
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
+	long iterations = lfpu_test_iterations(STRESS_ITERATIONS), i;
 	uint64_t *mem, out;
 	pthread_t busy;
 	char src[1024];
-	long i;
 	int ok;
 
 	unsigned int b = vl ? vl : 16;	/* bytes per vector */
@@ -187,11 +187,11 @@ static int stress_at(unsigned int vl, int policy)
 		 "	movi	r1, 0x2000\n"
 		 "	vld%s	v0, [r1]\n	vld%s	v1, [r1 + %u]\n	vld%s	v2, [r1 + %u]\n"
 		 "	vld%s	v3, [r1 + %u]\n	vld%s	v4, [r1 + %u]\n	vld%s	v5, [r1 + %u]\n"
-		 "	movi	r2, %d\n"
+		 "	movi	r2, %ld\n"
 		 "l:	vaddpd%s	v0, v1\n	vmulpd%s	v1, v2\n	vxor%s	v3, v4\n"
 		 "	vaddq%s	v5, v3\n	vaddq%s	v4, v5\n	loop	r2, l\n"
 		 "	vst%s	v0, [r1 + %u]\n	vst%s	v1, [r1 + %u]\n	vst%s	v5, [r1 + %u]\n"
-		 "	hlt\n", w, w, b, w, 2 * b, w, 3 * b, w, 4 * b, w, 5 * b, STRESS_ITERATIONS,
+		 "	hlt\n", w, w, b, w, 2 * b, w, 3 * b, w, 4 * b, w, 5 * b, iterations,
 		 w, w, w, w, w, w, 6 * b, w, 7 * b, w, 8 * b);
 	if (lfpu_test_vm(&vm, &cfg, src) ||
 	    (vl && ioctl(vm.vm_fd, LAZYFPU_SET_VECTOR_LENGTH, &len)) ||
@@ -227,7 +227,7 @@ static int stress_at(unsigned int vl, int policy)
 		memcpy(&acc, &mem[0 * lanes + l], 8);
 		memcpy(&x, &mem[1 * lanes + l], 8);
 		memcpy(&mult, &mem[2 * lanes + l], 8);
-		for (i = 0; i < STRESS_ITERATIONS; i++) {
+		for (i = 0; i < iterations; i++) {
 			acc += x;
 			x *= mult;
 			bits ^= key;
