@@ -262,6 +262,7 @@ job_model() {
 		return 1
 	fi
 	"$dir/lazyfpu-model" >"$dir/result" 2>&1 || true
+	host_job_took model "$start"
 	report_ktap "core model [every sequence of up to 8 events; 7 with shared windows]" "$dir/result" "$start"
 }
 
@@ -273,6 +274,7 @@ job_packages() {
 
 	mkdir -p "$LFPU_ROOT/build"
 	"$LFPU_ROOT/scripts/deb-test.sh" >"$ktap" 2>&1 || true
+	host_job_took packages "$start"
 	report_ktap "Debian packages [lazyfpu-dkms, lazyfpu-tools]" "$ktap" "$start"
 }
 
@@ -313,6 +315,16 @@ boot_cost() {	# ENTRY
 	cat "$f" 2>/dev/null || echo 100000
 }
 
+# A host job's run time in the last run (WORK/JOB-seconds), its cost in
+# the queue, like boot_cost's.
+host_job_cost() {	# JOB
+	cat "${LAZYFPU_WORK:-$CACHE/work}/$1-seconds" 2>/dev/null || echo 100000
+}
+
+host_job_took() {	# JOB START
+	echo "$((SECONDS - $2))" >"${LAZYFPU_WORK:-$CACHE/work}/$1-seconds"
+}
+
 # checkpatch --strict over the kernel sources (see .checkpatch.conf), with
 # 6.12's checkpatch.pl.
 job_checkpatch() {
@@ -331,7 +343,9 @@ job_checkpatch() {
 # The job pool: LAZYFPU_JOBS jobs at a time (default: one per CPU).  The
 # queue is the kernels still to be made, then the boots by the last
 # run's QEMU time, longest first, each preceded by its build where that
-# is still to run, then the model check and the packages: a free slot
+# is still to run, and among them the model check and the packages by
+# their own last time (the longest first: the run then ends on short
+# jobs, with both CPUs busy until the end); a free slot
 # takes the first job that is ready (a build once its kernel is made, a
 # boot once its build has finished), so the longest guests start first
 # and the builds of the others overlap with them.  The kernels are made
@@ -362,17 +376,32 @@ for key in "${kernels[@]}"; do
 		queue+=("kernel-$key")
 	fi
 done
-for i in "${by_cost[@]}"; do
-	key=${key_of[$i]}
-	if [ -z "${job_state[build-$key]:-}" ]; then
-		job_state[build-$key]=queued
-		queue+=("build-$key")
+# The model check and the packages (the runs that take a minute on the
+# host) go between the boots by their own last time: left to the end, the
+# model check ran a minute alone on one CPU after the last guest.
+mapfile -t timed < <({
+	for i in "${by_cost[@]}"; do
+		echo "$(boot_cost "${matrix[$i]}") boot-$i"
+	done
+	if [ "$run_qemu" = 1 ]; then
+		echo "$(host_job_cost model) model"
+		echo "$(host_job_cost packages) packages"
 	fi
-	[ "$run_qemu" = 1 ] && queue+=("boot-$i")
+} | sort -s -k1,1nr | cut -d' ' -f2)
+for job in "${timed[@]}"; do
+	case "$job" in
+	boot-*)
+		key=${key_of[${job#boot-}]}
+		if [ -z "${job_state[build-$key]:-}" ]; then
+			job_state[build-$key]=queued
+			queue+=("build-$key")
+		fi
+		[ "$run_qemu" = 1 ] && queue+=("$job") ;;
+	*)	queue+=("$job") ;;
+	esac
 done
-# The model check and the packages last: short jobs that fill the slots
-# while the last guests run, instead of delaying the longest ones.
-[ "$run_qemu" = 1 ] && queue+=(model packages timeline harness)
+# The checks of a second or less last.
+[ "$run_qemu" = 1 ] && queue+=(timeline harness)
 
 declare -A job_pid
 start_job() {	# JOB
