@@ -59,8 +59,8 @@ fi
 # running guest loop get that many more hits than they need: there, the
 # loops run a quarter of their iterations (tools/lib/testlib.c).
 [ "$flavour" != san ] || cmdline="$cmdline lazyfpu.iterations_divisor=4"
-# The sanitizer kernels, three to five times slower, fuzz with a seed of
-# their own and 6000 ops: the matrix then covers 6000 op sequences more
+# The sanitizer kernels, several times slower, fuzz with a seed of their
+# own and 6000 ops: the matrix then covers 6000 op sequences more
 # than if every guest replayed seed 1's 20000, and the fuzzer stays under
 # a third of those guests' time (80 s of the arm64 one's 270 at 10000).
 # The long sanitizer runs are make fuzz's (Documentation/testing.rst).

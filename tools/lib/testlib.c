@@ -225,7 +225,7 @@ long lfpu_test_clobber_hits(void)
 
 /*
  * The tests that disturb a running guest (a timer signal, preemption,
- * migration, a softirq FPU user, CPU hotplug) run a checksum loop long
+ * migration, a softirq FPU user) run a checksum loop long
  * enough for the disturbance to hit it, and each asserts that it did.
  * The disturbances come at a rate in time, but a sanitizer kernel runs
  * each guest instruction several times slower (KASAN checks every access
