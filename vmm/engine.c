@@ -29,81 +29,137 @@
 
 #include "vmm.h"
 
-/* A decoded instruction word. */
-struct lfpu_insn {
-	u64 raw;
-	u8 op;
-	u8 a;
-	u8 b;
-	u8 c;
-	s32 imm;
-};
+/*
+ * The fields of an instruction word (guest-isa.rst).  A register field is
+ * read masked to its range: the engine has checked it first
+ * (lfpu_insn_fields_ok()), and the mask tells the compiler that the
+ * index stays inside the register file.
+ */
+static_assert(LAZYFPU_NR_GPRS == 16 && LFPU_NR_VREGS == 16,
+	      "register fields are checked and read as 4-bit numbers");
+#define LFPU_REG_MASK		0xf
 
-static void lfpu_decode(u64 raw, struct lfpu_insn *in)
+static u8 lfpu_insn_op(u64 raw)
 {
-	in->raw = raw;
-	in->op = raw & 0xff;
-	in->a = (raw >> 8) & 0xff;
-	in->b = (raw >> 16) & 0xff;
-	in->c = (raw >> 24) & 0xff;
-	in->imm = (s32)(raw >> 32);
+	return raw & 0xff;
+}
+
+static unsigned int lfpu_insn_a(u64 raw)
+{
+	return (raw >> 8) & LFPU_REG_MASK;
+}
+
+static unsigned int lfpu_insn_b(u64 raw)
+{
+	return (raw >> 16) & LFPU_REG_MASK;
+}
+
+static unsigned int lfpu_insn_c(u64 raw)
+{
+	return (raw >> 24) & LFPU_REG_MASK;
+}
+
+/* Byte 3 whole: a vector instruction's width. */
+static u8 lfpu_insn_width(u64 raw)
+{
+	return (raw >> 24) & 0xff;
+}
+
+static s32 lfpu_insn_imm(u64 raw)
+{
+	return (s32)(raw >> 32);
 }
 
 /*
- * What each operand field of each instruction may hold (LFPU_ISA_FORMS in
- * the ISA header), as a limit: a field is valid when its value is below
- * it.  A field an instruction does not use has the limit 256 and passes
- * whatever it holds; every field of an undefined opcode has the limit 0
- * (the table's zero fill) and fails.  So one comparison per field decides,
- * on every instruction, before anything indexes with a field.
+ * Which bits of its word each defined instruction forbids, from the
+ * operand forms (LFPU_ISA_FORMS in the ISA header): none of the opcode
+ * byte or the immediate; none of an unused field; all but the low four
+ * bits of a register field (sixteen registers); all but the low two of a
+ * width, whose one value above LFPU_WIDTH_VL, 3, is refused where widths
+ * are read (lfpu_exec_fp()); all of a field that must be LFPU_WIDTH_128,
+ * zero.  So one AND decides, on every instruction, before any field is
+ * used.  An undefined opcode forbids nothing here (the table's zero
+ * fill): it fails at dispatch instead, which every opcode goes through.
  */
-#define LFPU_LIMIT_NONE		256
-#define LFPU_LIMIT_GPR		LAZYFPU_NR_GPRS
-#define LFPU_LIMIT_VREG		LFPU_NR_VREGS
-#define LFPU_LIMIT_WIDTH	(LFPU_WIDTH_VL + 1)
-#define LFPU_LIMIT_WIDTH128	(LFPU_WIDTH_128 + 1)
-static_assert(LFPU_WIDTH_128 == 0, "WIDTH128's limit admits exactly LFPU_WIDTH_128");
+#define LFPU_ALLOW_NONE		0xffULL
+#define LFPU_ALLOW_GPR		0x0fULL
+#define LFPU_ALLOW_VREG		0x0fULL
+#define LFPU_ALLOW_WIDTH	0x03ULL
+#define LFPU_ALLOW_WIDTH128	0x00ULL
+static_assert(LFPU_NR_VREGS - 1 == LFPU_ALLOW_VREG, "a VREG field is 4 bits");
+static_assert(LFPU_WIDTH_VL + 1 == LFPU_ALLOW_WIDTH, "one width above the largest passes the mask");
+static_assert(LFPU_WIDTH_128 == 0, "WIDTH128 admits exactly zero");
 
-struct lfpu_insn_form {
-	u16 limit_a, limit_b, limit_c;
-	bool has_width;		/* c is an LFPU_FIELD_WIDTH: a vector operation */
+#define LFPU_FORBIDDEN_BITS(op_, a_, b_, c_)				\
+	[LFPU_OP_##op_] = ~(0xffULL | LFPU_ALLOW_##a_ << 8 |		\
+			    LFPU_ALLOW_##b_ << 16 | LFPU_ALLOW_##c_ << 24 |	\
+			    0xffffffffULL << 32),
+
+static const u64 lfpu_insn_forbidden_bits[256] = {
+	LFPU_ISA_FORMS(LFPU_FORBIDDEN_BITS)
 };
 
-#define LFPU_FORM(op_, a_, b_, c_)					\
-	[LFPU_OP_##op_] = { LFPU_LIMIT_##a_, LFPU_LIMIT_##b_, LFPU_LIMIT_##c_, \
-			    LFPU_FIELD_##c_ == LFPU_FIELD_WIDTH },
-
-static const struct lfpu_insn_form lfpu_insn_forms[256] = {
-	LFPU_ISA_FORMS(LFPU_FORM)
-};
-
-/* A defined opcode whose used operand fields are all in range. */
-static bool lfpu_insn_well_formed(const struct lfpu_insn *in)
+/*
+ * Are the used operand fields in range (but see above for widths)?  For
+ * a defined opcode, this is whether the word is well formed.
+ */
+static bool lfpu_insn_fields_ok(u64 raw)
 {
-	const struct lfpu_insn_form *form = &lfpu_insn_forms[in->op];
-
-	return (in->a < form->limit_a) & (in->b < form->limit_b) & (in->c < form->limit_c);
+	return !(raw & lfpu_insn_forbidden_bits[lfpu_insn_op(raw)]);
 }
 
-/**
- * lfpu_fp_op_writes_state() - does an FP opcode change the FP state?
- * @op: an FP opcode (LFPU_OP_*)
- *
+/*
+ * What the FP engine needs to know of each FP opcode beyond its operand
+ * forms, as flags, so that an FP instruction pays one table read for all
+ * of it.
+ */
+#define LFPU_FP_WIDTH		BIT(0)	/* c is a width: a vector operation */
+#define LFPU_FP_MEM		BIT(1)	/* accesses memory at rb + imm */
+#define LFPU_FP_GPR_IN		BIT(2)	/* reads rb */
+#define LFPU_FP_GPR_OUT		BIT(3)	/* writes ra */
+#define LFPU_FP_WRITES		BIT(4)	/* changes the FP state (lfpu_fp_op_writes_state()) */
+#define LFPU_FP_RM		BIT(5)	/* imm is a rounding mode */
+
+#define LFPU_FP_WIDTH_OF(op_, a_, b_, c_)				\
+	[LFPU_OP_##op_] = LFPU_FIELD_##c_ == LFPU_FIELD_WIDTH ? LFPU_FP_WIDTH : 0,
+
+static const u8 lfpu_fp_op_width[256] = {
+	LFPU_ISA_FORMS(LFPU_FP_WIDTH_OF)
+};
+
+/*
  * Arithmetic also sets the sticky exception flags (MXCSR, FPSR), so only
  * pure reads of the vector registers leave the state clean: stores,
  * reductions and GETCSR.  This is what the lazy policy's dirty tracking
  * rests on.
  */
+static const u8 lfpu_fp_op_effects[256] = {
+	[LFPU_OP_VLD] = LFPU_FP_MEM | LFPU_FP_WRITES,
+	[LFPU_OP_VST] = LFPU_FP_MEM,
+	[LFPU_OP_VMOV] = LFPU_FP_WRITES,
+	[LFPU_OP_VADDPS] = LFPU_FP_WRITES,
+	[LFPU_OP_VMULPS] = LFPU_FP_WRITES,
+	[LFPU_OP_VADDPD] = LFPU_FP_WRITES,
+	[LFPU_OP_VMULPD] = LFPU_FP_WRITES,
+	[LFPU_OP_VSUBPD] = LFPU_FP_WRITES,
+	[LFPU_OP_VXOR] = LFPU_FP_WRITES,
+	[LFPU_OP_VADDQ] = LFPU_FP_WRITES,
+	[LFPU_OP_VRED] = LFPU_FP_GPR_OUT,
+	[LFPU_OP_SETRM] = LFPU_FP_RM | LFPU_FP_WRITES,
+	[LFPU_OP_GETCSR] = LFPU_FP_GPR_OUT,
+	[LFPU_OP_CVTIF] = LFPU_FP_GPR_IN | LFPU_FP_WRITES,
+	[LFPU_OP_CVTFI] = LFPU_FP_GPR_OUT | LFPU_FP_WRITES,
+};
+
+/**
+ * lfpu_fp_op_writes_state() - does an FP opcode change the FP state?
+ * @op: an FP opcode (LFPU_OP_*)
+ *
+ * See lfpu_fp_op_effects[] for which do.
+ */
 bool lfpu_fp_op_writes_state(u8 op)
 {
-	switch (op) {
-	case LFPU_OP_VST:
-	case LFPU_OP_VRED:
-	case LFPU_OP_GETCSR:
-		return false;
-	default:
-		return true;
-	}
+	return lfpu_fp_op_effects[op] & LFPU_FP_WRITES;
 }
 
 static bool lfpu_is_fp_op(u8 op)
@@ -111,17 +167,19 @@ static bool lfpu_is_fp_op(u8 op)
 	return op >= LFPU_OP_VLD && op <= LFPU_OP_CVTFI;
 }
 
-static u32 lfpu_fault(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in,
-		      u32 code, u64 addr)
+/*
+ * The instruction @raw at @pc faults: describe it in the run page and
+ * leave the pc on it.
+ */
+static u32 lfpu_fault(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 code, u64 addr)
 {
 	struct lazyfpu_run *run = vcpu->run;
 
-	/* The pc stays on the faulting instruction. */
-	vcpu->pc -= LFPU_INSN_BYTES;
+	vcpu->pc = pc;
 	memset(&run->fault, 0, sizeof(run->fault));
 	run->fault.code = code;
-	run->fault.pc = vcpu->pc;
-	run->fault.insn = in->raw;
+	run->fault.pc = pc;
+	run->fault.insn = raw;
 	run->fault.addr = addr;
 	return LAZYFPU_EXIT_FAULT;
 }
@@ -137,219 +195,143 @@ static void *lfpu_guest_ptr(struct lfpu_vcpu *vcpu, u64 addr, u64 len)
 	return vm->mem + addr;
 }
 
-/* May an instruction be fetched at @addr?  @last: the last address that may. */
+/*
+ * May an instruction be fetched at @addr?  @last: the last address that
+ * may.  The engine checks alignment where a pc comes from outside (RUN
+ * entry, SET_REGS) and at every jump, so that stepping from one
+ * instruction to the next needs only the bound (addr <= last).
+ */
 static bool lfpu_insn_addr_ok(u64 addr, u64 last)
 {
 	return IS_ALIGNED(addr, LFPU_INSN_BYTES) && addr <= last;
 }
 
-static bool lfpu_jump_ok(struct lfpu_vcpu *vcpu, u64 target)
+/* Fetch the word at @pc, which lfpu_insn_addr_ok() passed. */
+static u64 lfpu_fetch(const u8 *mem, u64 pc)
 {
-	return lfpu_insn_addr_ok(target, vcpu->vm->mem_size - LFPU_INSN_BYTES);
+	/* Aligned, and userspace may write it concurrently: one load. */
+	return le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc)));
 }
 
-static u32 lfpu_exec_hypercall(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
+/*
+ * A hypercall: HCALL @raw at @pc, which is well formed.  Return: the exit,
+ * with the pc past the instruction unless it faults.
+ */
+static u32 lfpu_exec_hypercall(struct lfpu_vcpu *vcpu, u64 pc, u64 raw)
 {
-	vcpu->stats.hypercalls++;
-	switch (in->imm) {
+	u64 *ra = &vcpu->gpr[lfpu_insn_a(raw)];
+
+	switch (lfpu_insn_imm(raw)) {
 	case LFPU_HCALL_VCPU_ID:
-		vcpu->gpr[in->a] = vcpu->id;
-		return LAZYFPU_EXIT_HYPERCALL;
+		*ra = vcpu->id;
+		break;
 	case LFPU_HCALL_COUNT:
-		vcpu->gpr[in->a] = vcpu->stats.hypercalls;
-		return LAZYFPU_EXIT_HYPERCALL;
+		*ra = vcpu->stats.hypercalls + 1;
+		break;
 	default:
-		vcpu->stats.hypercalls--;
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
+		return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
 	}
+	vcpu->stats.hypercalls++;
+	vcpu->pc = pc + LFPU_INSN_BYTES;
+	return LAZYFPU_EXIT_HYPERCALL;
 }
 
-static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
+/*
+ * OUT or IN @raw at @pc, which is well formed: fill in the run page's I/O
+ * exit.  Return: LAZYFPU_EXIT_IO, with the pc past the instruction.
+ */
+static u32 lfpu_exec_io(struct lfpu_vcpu *vcpu, u64 pc, u64 raw)
 {
+	struct lazyfpu_run *run = vcpu->run;
+	bool out = lfpu_insn_op(raw) == LFPU_OP_OUT;
+
+	memset(&run->io, 0, sizeof(run->io));
+	run->io.direction = out ? LAZYFPU_IO_OUT : LAZYFPU_IO_IN;
+	run->io.size = sizeof(u64);
+	run->io.port = (u16)lfpu_insn_imm(raw);
+	if (out)
+		run->io.data = vcpu->gpr[lfpu_insn_a(raw)];
+	else
+		vcpu->pending_in = lfpu_insn_a(raw);
+	vcpu->pc = pc + LFPU_INSN_BYTES;
+	return LAZYFPU_EXIT_IO;
+}
+
+/*
+ * One FP instruction, @raw at @pc, whose fields passed
+ * lfpu_insn_fields_ok(): check what the forbidden bits cannot (the width
+ * and whether this host and vCPU have it, a memory operand, a rounding
+ * mode), open the window if it is not open yet, and run the instruction
+ * in it.  @host_bytes: lfpu_fpu_vector_bytes(), which the caller reads
+ * once per run of FP instructions.  Return: LAZYFPU_EXIT_NONE, or a fault
+ * (the pc left on the instruction).
+ */
+static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 host_bytes)
+{
+	u8 op = lfpu_insn_op(raw);
+	u8 effects = lfpu_fp_op_effects[op];
 	struct lfpu_fp_insn fi = {
-		.op = in->op, .va = in->a, .vb = in->b, .width = in->c,
-		.imm = in->imm, .vl_bytes = vcpu->fp.vector_bytes,
+		.op = op, .va = lfpu_insn_a(raw), .vb = lfpu_insn_b(raw),
+		.width = LFPU_WIDTH_128, .imm = lfpu_insn_imm(raw),
+		.vl_bytes = vcpu->fp.vector_bytes,
 	};
-	u32 bytes;
-	u64 addr = 0;
+	u32 bytes = 16;
+	u64 addr;
 	int ret;
 
 	/* Nothing would set the host's registers aside for it. */
 	if (!LFPU_FP_TRACKING)
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
-	/* c, the width, is a used field only of vector operations. */
-	if (!lfpu_insn_forms[in->op].has_width)
-		fi.width = LFPU_WIDTH_128;
-	if (in->op == LFPU_OP_SETRM && (in->imm < LFPU_RM_NEAREST || in->imm > LFPU_RM_ZERO))
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
-	/* 256 bits needs AVX2; the SVE width needs an SVE vCPU. */
-	if (fi.width == LFPU_WIDTH_VL) {
-		bytes = vcpu->fp.vector_bytes;
-		if (!bytes)
-			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
-	} else {
-		bytes = fi.width == LFPU_WIDTH_256 ? 32 : 16;
-		if (bytes > lfpu_fpu_vector_bytes())
-			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+		return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_UNSUPPORTED, 0);
+	/*
+	 * c is a used field only of vector operations: their width.  Every
+	 * host runs 128 bits; 256 needs AVX2; the SVE width needs an SVE vCPU.
+	 */
+	if (lfpu_fp_op_width[op] && lfpu_insn_width(raw) != LFPU_WIDTH_128) {
+		fi.width = lfpu_insn_width(raw);
+		if (fi.width > LFPU_WIDTH_VL)
+			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
+		bytes = fi.width == LFPU_WIDTH_VL ? vcpu->fp.vector_bytes : 32;
+		if (!bytes || (fi.width == LFPU_WIDTH_256 && bytes > host_bytes))
+			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	}
-
-	if (in->op == LFPU_OP_VLD || in->op == LFPU_OP_VST) {
-		addr = vcpu->gpr[in->b] + (s64)in->imm;
-		fi.mem = lfpu_guest_ptr(vcpu, addr, bytes);
-		if (!fi.mem)
-			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_MEMORY, addr);
+	if (unlikely(effects & (LFPU_FP_RM | LFPU_FP_MEM | LFPU_FP_GPR_IN))) {
+		if ((effects & LFPU_FP_RM) &&
+		    (fi.imm < LFPU_RM_NEAREST || fi.imm > LFPU_RM_ZERO))
+			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
+		if (effects & LFPU_FP_MEM) {
+			addr = vcpu->gpr[lfpu_insn_b(raw)] + (s64)fi.imm;
+			fi.mem = lfpu_guest_ptr(vcpu, addr, bytes);
+			if (!fi.mem)
+				return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_MEMORY, addr);
+		}
+		if (effects & LFPU_FP_GPR_IN)
+			fi.gpr_in = vcpu->gpr[lfpu_insn_b(raw)];
 	}
-	if (in->op == LFPU_OP_CVTIF)
-		fi.gpr_in = vcpu->gpr[in->b];
 
 	if (!lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_insn_begin(&vcpu->fp);
 	ret = lfpu_arch_exec_fp(&fi);
-	lfpu_fp_insn_retire(&vcpu->fp, !ret && lfpu_fp_op_writes_state(in->op));
+	lfpu_fp_insn_retire(&vcpu->fp, !ret && (effects & LFPU_FP_WRITES));
 	if (ret)
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_UNSUPPORTED, 0);
+		return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_UNSUPPORTED, 0);
 
-	if (in->op == LFPU_OP_VRED || in->op == LFPU_OP_GETCSR || in->op == LFPU_OP_CVTFI)
-		vcpu->gpr[in->a] = fi.gpr_out;
+	if (effects & LFPU_FP_GPR_OUT)
+		vcpu->gpr[lfpu_insn_a(raw)] = fi.gpr_out;
 	return LAZYFPU_EXIT_NONE;
 }
 
 /*
- * One integer instruction.  Returns LAZYFPU_EXIT_NONE to go on, or the
- * exit the instruction caused (the pc already points past it, except for
- * faults).
- */
-static u32 lfpu_exec_one(struct lfpu_vcpu *vcpu, const struct lfpu_insn *in)
-{
-	struct lazyfpu_run *run = vcpu->run;
-	u64 *r = vcpu->gpr;
-	void *mem;
-	u64 addr;
-
-	if (!lfpu_insn_well_formed(in))
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
-
-	switch (in->op) {
-	case LFPU_OP_NOP:
-		break;
-	case LFPU_OP_HLT:
-		return LAZYFPU_EXIT_HLT;
-	case LFPU_OP_MOVI:
-		r[in->a] = (s64)in->imm;
-		break;
-	case LFPU_OP_MOVHI:
-		r[in->a] = (r[in->a] & 0xffffffffULL) | ((u64)(u32)in->imm << 32);
-		break;
-	case LFPU_OP_MOV:
-		r[in->a] = r[in->b];
-		break;
-	case LFPU_OP_ADD:
-		r[in->a] = r[in->b] + r[in->c];
-		break;
-	case LFPU_OP_SUB:
-		r[in->a] = r[in->b] - r[in->c];
-		break;
-	case LFPU_OP_MUL:
-		r[in->a] = r[in->b] * r[in->c];
-		break;
-	case LFPU_OP_AND:
-		r[in->a] = r[in->b] & r[in->c];
-		break;
-	case LFPU_OP_OR:
-		r[in->a] = r[in->b] | r[in->c];
-		break;
-	case LFPU_OP_XOR:
-		r[in->a] = r[in->b] ^ r[in->c];
-		break;
-	case LFPU_OP_SHL:
-		r[in->a] = r[in->b] << (in->imm & 63);
-		break;
-	case LFPU_OP_SHR:
-		r[in->a] = r[in->b] >> (in->imm & 63);
-		break;
-	case LFPU_OP_ADDI:
-		r[in->a] = r[in->b] + (s64)in->imm;
-		break;
-	case LFPU_OP_LD:
-	case LFPU_OP_ST:
-		addr = r[in->b] + (s64)in->imm;
-		mem = lfpu_guest_ptr(vcpu, addr, sizeof(u64));
-		if (!mem)
-			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_MEMORY, addr);
-		/* Guest addresses need no alignment: copy bytewise. */
-		if (in->op == LFPU_OP_LD) {
-			__le64 v;
-
-			memcpy(&v, mem, sizeof(v));
-			r[in->a] = le64_to_cpu(v);
-		} else {
-			__le64 v = cpu_to_le64(r[in->a]);
-
-			memcpy(mem, &v, sizeof(v));
-		}
-		break;
-	case LFPU_OP_JMP:
-	case LFPU_OP_BEQ:
-	case LFPU_OP_BNE:
-	case LFPU_OP_BLT:
-	case LFPU_OP_LOOP: {
-		bool taken;
-
-		/* A fault must change nothing: LOOP counts down only once it jumps validly. */
-		if (in->op == LFPU_OP_LOOP)
-			taken = r[in->a] - 1 != 0;
-		else if (in->op == LFPU_OP_BEQ)
-			taken = r[in->a] == r[in->b];
-		else if (in->op == LFPU_OP_BNE)
-			taken = r[in->a] != r[in->b];
-		else if (in->op == LFPU_OP_BLT)
-			taken = (s64)r[in->a] < (s64)r[in->b];
-		else
-			taken = true;
-		if (taken && !lfpu_jump_ok(vcpu, (u64)(s64)in->imm))
-			return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_JUMP, (u64)(s64)in->imm);
-		if (in->op == LFPU_OP_LOOP)
-			r[in->a]--;
-		if (taken)
-			vcpu->pc = (u64)(s64)in->imm;
-		break;
-	}
-	case LFPU_OP_OUT:
-	case LFPU_OP_IN:
-		memset(&run->io, 0, sizeof(run->io));
-		run->io.direction = in->op == LFPU_OP_OUT ? LAZYFPU_IO_OUT : LAZYFPU_IO_IN;
-		run->io.size = sizeof(u64);
-		run->io.port = (u16)in->imm;
-		if (in->op == LFPU_OP_OUT)
-			run->io.data = r[in->a];
-		else
-			vcpu->pending_in = in->a;
-		return LAZYFPU_EXIT_IO;
-	case LFPU_OP_HCALL:
-		return lfpu_exec_hypercall(vcpu, in);
-	case LFPU_OP_YIELD:
-		return LAZYFPU_EXIT_YIELD;
-	default:
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
-	}
-	return LAZYFPU_EXIT_NONE;
-}
-
-/* Fetch and decode the instruction at @pc, which lfpu_insn_addr_ok() passed. */
-static void lfpu_fetch(const u8 *mem, u64 pc, struct lfpu_insn *in)
-{
-	/* Aligned, and userspace may write it concurrently: one load. */
-	lfpu_decode(le64_to_cpu(READ_ONCE(*(const __le64 *)(mem + pc))), in);
-}
-
-/*
- * The FP instruction @in, and the FP instructions that follow it, in one
- * window: each of them is fetched here, and runs in the window while it is
- * well formed and lfpu_fp_window_may_extend() agrees.  The first that does
- * not qualify is left for lfpu_engine_run() to fetch again (the window is
- * closed by then); so is an address it may not fetch from.  *@done counts
- * the instructions run, up to @budget.  Integer instructions never see a
- * window, and never pay for testing whether one is open.
+ * The FP instruction @raw at @pc (well formed), and the FP instructions
+ * that follow it, in one window: each of them is fetched here, and runs in
+ * the window while it is well formed and lfpu_fp_window_may_extend()
+ * agrees, up to @room more instructions.  The first that does not qualify
+ * is left for lfpu_engine_run() to fetch again (the window is closed by
+ * then); so is an address it may not fetch from.  Integer instructions
+ * never see a window, and never pay for testing whether one is open.
+ *
+ * Return: the exit (LAZYFPU_EXIT_NONE or a fault), with vcpu->pc on the
+ * next instruction to run or on the faulting one; *@more: how many
+ * instructions ran after the first.
  *
  * Out of line on purpose: inlined into lfpu_engine_run(), its state
  * crowds the integer loop's registers, and the integer path and the no-FP
@@ -357,39 +339,67 @@ static void lfpu_fetch(const u8 *mem, u64 pc, struct lfpu_insn *in)
  * a call per run of up to LFPU_FP_WINDOW_MAX_INSNS instructions costs
  * little.
  */
-static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, struct lfpu_insn *in,
-			    u64 last_pc, u32 budget, u32 *done)
+static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, u64 pc, u64 raw,
+				     u64 last_pc, u32 room, u32 *more)
 {
+	u32 host_bytes = lfpu_fpu_vector_bytes();
 	const u8 *mem = vcpu->vm->mem;
-	u32 exit;
-	u64 pc;
+	u32 ran = 0, exit;
 
-	if (!lfpu_insn_well_formed(in))
-		return lfpu_fault(vcpu, in, LAZYFPU_FAULT_BAD_OPCODE, 0);
 	for (;;) {
-		exit = lfpu_exec_fp(vcpu, in);
-		if (exit != LAZYFPU_EXIT_NONE || *done >= budget)
+		exit = lfpu_exec_fp(vcpu, pc, raw, host_bytes);
+		if (exit != LAZYFPU_EXIT_NONE)
 			break;
-		pc = vcpu->pc;
-		if (!lfpu_insn_addr_ok(pc, last_pc))
+		pc += LFPU_INSN_BYTES;
+		vcpu->pc = pc;
+		if (ran >= room || pc > last_pc)
 			break;
-		lfpu_fetch(mem, pc, in);
-		if (!lfpu_is_fp_op(in->op) || !lfpu_insn_well_formed(in) ||
+		raw = lfpu_fetch(mem, pc);
+		if (!lfpu_is_fp_op(lfpu_insn_op(raw)) || !lfpu_insn_fields_ok(raw) ||
 		    !lfpu_fp_window_may_extend(&vcpu->fp))
 			break;
-		vcpu->pc = pc + LFPU_INSN_BYTES;
-		(*done)++;
+		ran++;
 	}
 	/* An instruction that faults before the window opens leaves it shut. */
 	if (lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_window_end(&vcpu->fp);
+	*more = ran;
 	return exit;
+}
+
+/*
+ * The budget and the end of guest memory, as one bound on the pc.  The
+ * engine counts instructions by where a straight run of them began
+ * (@start, with @done counted before it): the instruction at pc is the
+ * (done + (pc - start) / 8 + 1)th.  So stepping to the next instruction
+ * needs one comparison, against the last pc the run may reach before
+ * either the budget or guest memory ends; only a jump, an FP run or an
+ * exit brings @done up to date.  Context: @done < @budget.
+ */
+static u64 lfpu_run_stop(u64 start, u64 last_pc, u32 done, u32 budget)
+{
+	return min(last_pc, start + (u64)(budget - done - 1) * LFPU_INSN_BYTES);
+}
+
+/* Instructions run by the straight run from @start up to, not including, @pc. */
+static u32 lfpu_run_count(u32 done, u64 start, u64 pc)
+{
+	return done + (pc - start) / LFPU_INSN_BYTES;
 }
 
 /**
  * lfpu_engine_run() - run the guest until an exit or @budget instructions
  * @vcpu: the vCPU
  * @budget: at most this many instructions
+ *
+ * The interpreter's loop.  It keeps the pc and the instruction count in
+ * locals and writes them back when it returns.  Each instruction is
+ * fetched, its operand fields are checked whole against its opcode's
+ * forbidden bits (one AND, lfpu_insn_fields_ok()), and it is dispatched
+ * once, undefined opcodes faulting there; each case reads only
+ * the fields it uses.  Every exit but a fault leaves the pc past its
+ * instruction; a fault leaves it on the instruction (lfpu_fault()).  An
+ * instruction counts once it is fetched, whether it runs or faults.
  *
  * Context: the vCPU's task in RUN, vCPU mutex held; possibly inside an FP
  * backend section with preemption disabled (hence the budget).  No FP
@@ -398,17 +408,18 @@ static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, struct lfpu_insn *i
  */
 u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 {
-	static const struct lfpu_insn no_insn;
-	u32 exit = LAZYFPU_EXIT_PREEMPT;
 	const u8 *mem = vcpu->vm->mem;
-	struct lfpu_insn in;
-	u64 pc, last_pc;
-	u32 done;
+	u64 *r = vcpu->gpr;
+	u64 pc = vcpu->pc;
+	u64 raw, last_pc, start, stop, target;
+	u32 done = 0, more, exit;
+	bool taken;
+	void *ptr;
 
 	if (!mem) {
 		memset(&vcpu->run->fault, 0, sizeof(vcpu->run->fault));
 		vcpu->run->fault.code = LAZYFPU_FAULT_NO_MEMORY;
-		vcpu->run->fault.pc = vcpu->pc;
+		vcpu->run->fault.pc = pc;
 		return LAZYFPU_EXIT_FAULT;
 	}
 	/*
@@ -416,25 +427,174 @@ u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget)
 	 * least a page: its bounds are fixed for the whole run.
 	 */
 	last_pc = vcpu->vm->mem_size - LFPU_INSN_BYTES;
+	if (!lfpu_insn_addr_ok(pc, last_pc))
+		return lfpu_fault(vcpu, pc, 0, LAZYFPU_FAULT_MEMORY, pc);
+	if (!budget)
+		return LAZYFPU_EXIT_PREEMPT;
+	start = pc;
+	stop = lfpu_run_stop(start, last_pc, done, budget);
 
-	for (done = 0; done < budget; ) {
-		pc = vcpu->pc;
-		if (!lfpu_insn_addr_ok(pc, last_pc)) {
-			vcpu->pc += LFPU_INSN_BYTES;	/* lfpu_fault() steps back */
-			exit = lfpu_fault(vcpu, &no_insn, LAZYFPU_FAULT_MEMORY, pc);
-			break;
+	for (;;) {
+		/* pc is aligned: it was checked at entry and at every jump. */
+		if (unlikely(pc > stop)) {
+			done = lfpu_run_count(done, start, pc);
+			if (done < budget) {
+				exit = lfpu_fault(vcpu, pc, 0, LAZYFPU_FAULT_MEMORY, pc);
+				goto out;
+			}
+			exit = LAZYFPU_EXIT_PREEMPT;
+			vcpu->pc = pc;
+			goto out;
 		}
-		lfpu_fetch(mem, pc, &in);
-		vcpu->pc = pc + LFPU_INSN_BYTES;
-		done++;
-		if (lfpu_is_fp_op(in.op))
-			exit = lfpu_exec_fp_run(vcpu, &in, last_pc, budget, &done);
-		else
-			exit = lfpu_exec_one(vcpu, &in);
-		if (exit != LAZYFPU_EXIT_NONE)
+		raw = lfpu_fetch(mem, pc);
+		if (unlikely(!lfpu_insn_fields_ok(raw))) {
+			exit = lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
+			goto out_counted;
+		}
+
+		switch (lfpu_insn_op(raw)) {
+		case LFPU_OP_NOP:
 			break;
-		exit = LAZYFPU_EXIT_PREEMPT;
+		case LFPU_OP_MOVI:
+			r[lfpu_insn_a(raw)] = (s64)lfpu_insn_imm(raw);
+			break;
+		case LFPU_OP_MOVHI:
+			r[lfpu_insn_a(raw)] = (r[lfpu_insn_a(raw)] & 0xffffffffULL) |
+					      (u64)(u32)lfpu_insn_imm(raw) << 32;
+			break;
+		case LFPU_OP_MOV:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)];
+			break;
+		case LFPU_OP_ADD:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] + r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_SUB:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] - r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_MUL:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] * r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_AND:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] & r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_OR:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] | r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_XOR:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] ^ r[lfpu_insn_c(raw)];
+			break;
+		case LFPU_OP_SHL:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] << (lfpu_insn_imm(raw) & 63);
+			break;
+		case LFPU_OP_SHR:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] >> (lfpu_insn_imm(raw) & 63);
+			break;
+		case LFPU_OP_ADDI:
+			r[lfpu_insn_a(raw)] = r[lfpu_insn_b(raw)] + (s64)lfpu_insn_imm(raw);
+			break;
+		case LFPU_OP_LD:
+		case LFPU_OP_ST:
+			target = r[lfpu_insn_b(raw)] + (s64)lfpu_insn_imm(raw);
+			ptr = lfpu_guest_ptr(vcpu, target, sizeof(u64));
+			if (!ptr) {
+				exit = lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_MEMORY, target);
+				goto out_counted;
+			}
+			/* Guest addresses need no alignment: copy bytewise. */
+			if (lfpu_insn_op(raw) == LFPU_OP_LD) {
+				__le64 v;
+
+				memcpy(&v, ptr, sizeof(v));
+				r[lfpu_insn_a(raw)] = le64_to_cpu(v);
+			} else {
+				__le64 v = cpu_to_le64(r[lfpu_insn_a(raw)]);
+
+				memcpy(ptr, &v, sizeof(v));
+			}
+			break;
+		case LFPU_OP_JMP:
+		case LFPU_OP_BEQ:
+		case LFPU_OP_BNE:
+		case LFPU_OP_BLT:
+		case LFPU_OP_LOOP:
+			/*
+			 * A fault must change nothing: LOOP counts down
+			 * only once it jumps validly.
+			 */
+			switch (lfpu_insn_op(raw)) {
+			case LFPU_OP_LOOP:
+				taken = r[lfpu_insn_a(raw)] - 1 != 0;
+				break;
+			case LFPU_OP_BEQ:
+				taken = r[lfpu_insn_a(raw)] == r[lfpu_insn_b(raw)];
+				break;
+			case LFPU_OP_BNE:
+				taken = r[lfpu_insn_a(raw)] != r[lfpu_insn_b(raw)];
+				break;
+			case LFPU_OP_BLT:
+				taken = (s64)r[lfpu_insn_a(raw)] < (s64)r[lfpu_insn_b(raw)];
+				break;
+			default:
+				taken = true;
+				break;
+			}
+			target = (s64)lfpu_insn_imm(raw);
+			if (taken && !lfpu_insn_addr_ok(target, last_pc)) {
+				exit = lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_JUMP, target);
+				goto out_counted;
+			}
+			if (lfpu_insn_op(raw) == LFPU_OP_LOOP)
+				r[lfpu_insn_a(raw)]--;
+			if (!taken)
+				break;
+			/* A new straight run begins at the target. */
+			done = lfpu_run_count(done, start, pc + LFPU_INSN_BYTES);
+			pc = target;
+			goto new_run;
+		case LFPU_OP_VLD ... LFPU_OP_CVTFI:
+			done = lfpu_run_count(done, start, pc + LFPU_INSN_BYTES);
+			exit = lfpu_exec_fp_run(vcpu, pc, raw, last_pc, budget - done, &more);
+			done += more;
+			if (exit != LAZYFPU_EXIT_NONE)
+				goto out;
+			pc = vcpu->pc;
+			goto new_run;
+		case LFPU_OP_HLT:
+			exit = LAZYFPU_EXIT_HLT;
+			vcpu->pc = pc + LFPU_INSN_BYTES;
+			goto out_counted;
+		case LFPU_OP_YIELD:
+			exit = LAZYFPU_EXIT_YIELD;
+			vcpu->pc = pc + LFPU_INSN_BYTES;
+			goto out_counted;
+		case LFPU_OP_OUT:
+		case LFPU_OP_IN:
+			exit = lfpu_exec_io(vcpu, pc, raw);
+			goto out_counted;
+		case LFPU_OP_HCALL:
+			exit = lfpu_exec_hypercall(vcpu, pc, raw);
+			goto out_counted;
+		default:
+			/* An undefined opcode. */
+			exit = lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
+			goto out_counted;
+		}
+		pc += LFPU_INSN_BYTES;
+		continue;
+new_run:
+		if (done >= budget) {
+			exit = LAZYFPU_EXIT_PREEMPT;
+			vcpu->pc = pc;
+			goto out;
+		}
+		start = pc;
+		stop = lfpu_run_stop(start, last_pc, done, budget);
 	}
+
+out_counted:
+	/* The instruction at pc ran or faulted: it counts. */
+	done = lfpu_run_count(done, start, pc + LFPU_INSN_BYTES);
+out:
 	WARN_ON_ONCE(lfpu_fp_in_window(&vcpu->fp));
 	WRITE_ONCE(vcpu->stats.instructions, vcpu->stats.instructions + done);
 	return exit;
