@@ -32,8 +32,6 @@ struct lfpu_vec {
 	u64 q[2];
 } __aligned(16);
 
-typedef void (*lfpu_vec_fn)(unsigned int reg, struct lfpu_vec *v, struct lfpu_vec *spill);
-
 /* Load VN from memory. */
 #define LFPU_CASE_LOAD(n, unused)					\
 	case n:								\
@@ -56,14 +54,14 @@ typedef void (*lfpu_vec_fn)(unsigned int reg, struct lfpu_vec *v, struct lfpu_ve
 			     : : "r" (v), "r" (spill) : "memory");	\
 		break;
 
-static void lfpu_v_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+static __always_inline void lfpu_v_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_LOAD, 0)
 	}
 }
 
-static void lfpu_v_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+static __always_inline void lfpu_v_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_STORE, 0)
@@ -71,7 +69,7 @@ static void lfpu_v_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *sp
 }
 
 #define LFPU_DEFINE_BINOP(fn, insn, arr)				\
-static void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
+static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
 {									\
 	switch (r) {							\
 	LFPU_FOR_EACH_VREG(LFPU_CASE_BINOP, insn, arr)			\
@@ -92,7 +90,7 @@ LFPU_DEFINE_BINOP(lfpu_v_addq, "add", "2d")
 		asm volatile("scvtf d" #n ", %0" : : "r" (val));	\
 		break;
 
-static void lfpu_v_scvtf(unsigned int r, s64 val)
+static __always_inline void lfpu_v_scvtf(unsigned int r, s64 val)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_SCVTF, 0)
@@ -105,7 +103,7 @@ static void lfpu_v_scvtf(unsigned int r, s64 val)
 		asm volatile("fcvtzs %0, d" #n : "=r" (out));		\
 		break;
 
-static s64 lfpu_v_fcvtzs(unsigned int r)
+static __always_inline s64 lfpu_v_fcvtzs(unsigned int r)
 {
 	s64 out = 0;
 
@@ -115,17 +113,45 @@ static s64 lfpu_v_fcvtzs(unsigned int r)
 	return out;
 }
 
-/* Two-register operations: va = va op vb, indexed by opcode. */
-static const lfpu_vec_fn lfpu_vec_binops[] = {
-	[LFPU_OP_VMOV] = lfpu_v_load,
-	[LFPU_OP_VADDPS] = lfpu_v_faddps,
-	[LFPU_OP_VMULPS] = lfpu_v_fmulps,
-	[LFPU_OP_VADDPD] = lfpu_v_faddpd,
-	[LFPU_OP_VMULPD] = lfpu_v_fmulpd,
-	[LFPU_OP_VSUBPD] = lfpu_v_fsubpd,
-	[LFPU_OP_VXOR] = lfpu_v_eor,
-	[LFPU_OP_VADDQ] = lfpu_v_addq,
-};
+/*
+ * Two-register operations: va = va op vb, vb already in @v.  Every stub is
+ * inline, and this is a switch rather than a table of functions, so that
+ * a guest FP instruction is a switch on its operation and one on its
+ * register, with no call between them (Documentation/performance.rst, P4).
+ */
+#define LFPU_DEFINE_BINOP_SWITCH(fn, w)					\
+static __always_inline void fn(u8 op, unsigned int r, struct lfpu_vec *v,	\
+			       struct lfpu_vec *spill)			\
+{									\
+	switch (op) {							\
+	case LFPU_OP_VMOV:						\
+		lfpu_##w##_load(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VADDPS:						\
+		lfpu_##w##_faddps(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VMULPS:						\
+		lfpu_##w##_fmulps(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VADDPD:						\
+		lfpu_##w##_faddpd(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VMULPD:						\
+		lfpu_##w##_fmulpd(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VSUBPD:						\
+		lfpu_##w##_fsubpd(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VXOR:						\
+		lfpu_##w##_eor(r, v, spill);				\
+		break;							\
+	case LFPU_OP_VADDQ:						\
+		lfpu_##w##_addq(r, v, spill);				\
+		break;							\
+	}								\
+}
+
+LFPU_DEFINE_BINOP_SWITCH(lfpu_v_binop, v)
 
 /*
  * SVE, for LFPU_WIDTH_VL on an SVE vCPU: the same operations on whole Z
@@ -155,14 +181,14 @@ static const lfpu_vec_fn lfpu_vec_binops[] = {
 			     : : "r" (v), "r" (spill) : "memory");	\
 		break;
 
-static void lfpu_z_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+static __always_inline void lfpu_z_load(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_LOAD, 0)
 	}
 }
 
-static void lfpu_z_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+static __always_inline void lfpu_z_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_STORE, 0)
@@ -170,7 +196,7 @@ static void lfpu_z_store(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *sp
 }
 
 #define LFPU_DEFINE_SVE_BINOP(fn, insn, t)				\
-static void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
+static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill) \
 {									\
 	switch (r) {							\
 	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_BINOP, insn, t)		\
@@ -185,16 +211,7 @@ LFPU_DEFINE_SVE_BINOP(lfpu_z_fsubpd, "fsub", "d")
 LFPU_DEFINE_SVE_BINOP(lfpu_z_eor, "eor", "d")
 LFPU_DEFINE_SVE_BINOP(lfpu_z_addq, "add", "d")
 
-static const lfpu_vec_fn lfpu_sve_binops[] = {
-	[LFPU_OP_VMOV] = lfpu_z_load,
-	[LFPU_OP_VADDPS] = lfpu_z_faddps,
-	[LFPU_OP_VMULPS] = lfpu_z_fmulps,
-	[LFPU_OP_VADDPD] = lfpu_z_faddpd,
-	[LFPU_OP_VMULPD] = lfpu_z_fmulpd,
-	[LFPU_OP_VSUBPD] = lfpu_z_fsubpd,
-	[LFPU_OP_VXOR] = lfpu_z_eor,
-	[LFPU_OP_VADDQ] = lfpu_z_addq,
-};
+LFPU_DEFINE_BINOP_SWITCH(lfpu_z_binop, z)
 
 /* The largest SVE vector, 2048 bits. */
 struct lfpu_zvec {
@@ -211,8 +228,8 @@ static int lfpu_exec_sve(struct lfpu_fp_insn *insn)
 
 	if (lfpu_fp_op_is_binop(insn->op)) {
 		lfpu_z_store(insn->vb, (struct lfpu_vec *)&scratch, NULL);
-		lfpu_sve_binops[insn->op](insn->va, (struct lfpu_vec *)&scratch,
-					  (struct lfpu_vec *)&spill);
+		lfpu_z_binop(insn->op, insn->va, (struct lfpu_vec *)&scratch,
+			     (struct lfpu_vec *)&spill);
 		return 0;
 	}
 
@@ -260,7 +277,7 @@ int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 
 	if (lfpu_fp_op_is_binop(insn->op)) {
 		lfpu_v_store(insn->vb, &scratch, NULL);
-		lfpu_vec_binops[insn->op](insn->va, &scratch, &spill);
+		lfpu_v_binop(insn->op, insn->va, &scratch, &spill);
 		return 0;
 	}
 

@@ -34,8 +34,6 @@ struct lfpu_vec {
 	u64 q[4];
 } __aligned(32);
 
-typedef void (*lfpu_vec_fn)(unsigned int reg, struct lfpu_vec *v);
-
 /* "insn mem, %regN": load, or SSE two-operand arithmetic. */
 #define LFPU_CASE_SSE(n, insn, reg)					\
 	case n:								\
@@ -54,8 +52,13 @@ typedef void (*lfpu_vec_fn)(unsigned int reg, struct lfpu_vec *v);
 		asm volatile(insn " %%" reg #n ", %0" : "=m" (*v));	\
 		break;
 
+/*
+ * Inline, every one: a guest FP instruction is a switch on its operation
+ * and one on its register, with no call between them (Documentation/
+ * performance.rst, P4).
+ */
 #define LFPU_DEFINE_STUB(fn, kind, insn, reg)				\
-static void fn(unsigned int r, struct lfpu_vec *v)			\
+static __always_inline void fn(unsigned int r, struct lfpu_vec *v)	\
 {									\
 	switch (r) {							\
 	LFPU_FOR_EACH_VREG(LFPU_CASE_##kind, insn, reg)			\
@@ -92,7 +95,7 @@ LFPU_DEFINE_STUB(lfpu_ymm_paddq, VEX, "vpaddq", "ymm")
 			     "movq %%xmm" #n ", %%xmm" #n : : "r" (val));	\
 		break;
 
-static void lfpu_xmm_cvtsi2sd(unsigned int r, s64 val)
+static __always_inline void lfpu_xmm_cvtsi2sd(unsigned int r, s64 val)
 {
 	switch (r) {
 	LFPU_FOR_EACH_VREG(LFPU_CASE_CVTSI2SD, 0)
@@ -116,26 +119,51 @@ static void lfpu_ldmxcsr(u32 mxcsr)
 #define LFPU_MXCSR_RC_SHIFT	13
 #define LFPU_MXCSR_RC_MASK	(3U << LFPU_MXCSR_RC_SHIFT)
 
-struct lfpu_vec_op {
-	lfpu_vec_fn xmm;
-	lfpu_vec_fn ymm;
-};
+/*
+ * Two-register operations: va = va op vb, vb already in @v.  A switch
+ * rather than a table of functions: an indirect call costs a retpoline
+ * where the kernel uses them, on every guest FP instruction.
+ */
+#define LFPU_DEFINE_BINOP(fn, w)					\
+static __always_inline void fn(u8 op, unsigned int r, struct lfpu_vec *v) \
+{									\
+	switch (op) {							\
+	case LFPU_OP_VMOV:						\
+		lfpu_##w##_load(r, v);					\
+		break;							\
+	case LFPU_OP_VADDPS:						\
+		lfpu_##w##_addps(r, v);					\
+		break;							\
+	case LFPU_OP_VMULPS:						\
+		lfpu_##w##_mulps(r, v);					\
+		break;							\
+	case LFPU_OP_VADDPD:						\
+		lfpu_##w##_addpd(r, v);					\
+		break;							\
+	case LFPU_OP_VMULPD:						\
+		lfpu_##w##_mulpd(r, v);					\
+		break;							\
+	case LFPU_OP_VSUBPD:						\
+		lfpu_##w##_subpd(r, v);					\
+		break;							\
+	case LFPU_OP_VXOR:						\
+		lfpu_##w##_pxor(r, v);					\
+		break;							\
+	case LFPU_OP_VADDQ:						\
+		lfpu_##w##_paddq(r, v);					\
+		break;							\
+	}								\
+}
 
-/* Two-register operations: va = va op vb, indexed by opcode. */
-static const struct lfpu_vec_op lfpu_vec_binops[] = {
-	[LFPU_OP_VMOV] = { lfpu_xmm_load, lfpu_ymm_load },
-	[LFPU_OP_VADDPS] = { lfpu_xmm_addps, lfpu_ymm_addps },
-	[LFPU_OP_VMULPS] = { lfpu_xmm_mulps, lfpu_ymm_mulps },
-	[LFPU_OP_VADDPD] = { lfpu_xmm_addpd, lfpu_ymm_addpd },
-	[LFPU_OP_VMULPD] = { lfpu_xmm_mulpd, lfpu_ymm_mulpd },
-	[LFPU_OP_VSUBPD] = { lfpu_xmm_subpd, lfpu_ymm_subpd },
-	[LFPU_OP_VXOR] = { lfpu_xmm_pxor, lfpu_ymm_pxor },
-	[LFPU_OP_VADDQ] = { lfpu_xmm_paddq, lfpu_ymm_paddq },
-};
+LFPU_DEFINE_BINOP(lfpu_xmm_binop, xmm)
+LFPU_DEFINE_BINOP(lfpu_ymm_binop, ymm)
 
-static void lfpu_store_vreg(unsigned int r, bool wide, struct lfpu_vec *v)
+static __always_inline void lfpu_store_vreg(unsigned int r, bool wide, struct lfpu_vec *v)
 {
-	(wide ? lfpu_ymm_store : lfpu_xmm_store)(r, v);
+	if (wide)
+		lfpu_ymm_store(r, v);
+	else
+		lfpu_xmm_store(r, v);
 }
 
 /**
@@ -156,14 +184,19 @@ int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 
 	if (lfpu_fp_op_is_binop(insn->op)) {
 		lfpu_store_vreg(insn->vb, wide, &scratch);
-		(wide ? lfpu_vec_binops[insn->op].ymm :
-			lfpu_vec_binops[insn->op].xmm)(insn->va, &scratch);
+		if (wide)
+			lfpu_ymm_binop(insn->op, insn->va, &scratch);
+		else
+			lfpu_xmm_binop(insn->op, insn->va, &scratch);
 		return 0;
 	}
 
 	switch (insn->op) {
 	case LFPU_OP_VLD:
-		(wide ? lfpu_ymm_load : lfpu_xmm_load)(insn->va, insn->mem);
+		if (wide)
+			lfpu_ymm_load(insn->va, insn->mem);
+		else
+			lfpu_xmm_load(insn->va, insn->mem);
 		return 0;
 	case LFPU_OP_VST:
 		lfpu_store_vreg(insn->va, wide, insn->mem);
