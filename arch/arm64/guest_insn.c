@@ -76,13 +76,19 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_v
 	}								\
 }
 
-LFPU_DEFINE_BINOP(lfpu_v_faddps, "fadd", "4s")
-LFPU_DEFINE_BINOP(lfpu_v_fmulps, "fmul", "4s")
-LFPU_DEFINE_BINOP(lfpu_v_faddpd, "fadd", "2d")
-LFPU_DEFINE_BINOP(lfpu_v_fmulpd, "fmul", "2d")
-LFPU_DEFINE_BINOP(lfpu_v_fsubpd, "fsub", "2d")
-LFPU_DEFINE_BINOP(lfpu_v_eor, "eor", "16b")
-LFPU_DEFINE_BINOP(lfpu_v_addq, "add", "2d")
+/* VMOV loads the source from memory, as VLD does. */
+static __always_inline void lfpu_v_vmov(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	lfpu_v_load(r, v, spill);
+}
+
+LFPU_DEFINE_BINOP(lfpu_v_vaddps, "fadd", "4s")
+LFPU_DEFINE_BINOP(lfpu_v_vmulps, "fmul", "4s")
+LFPU_DEFINE_BINOP(lfpu_v_vaddpd, "fadd", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_vmulpd, "fmul", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_vsubpd, "fsub", "2d")
+LFPU_DEFINE_BINOP(lfpu_v_vxor, "eor", "16b")
+LFPU_DEFINE_BINOP(lfpu_v_vaddq, "add", "2d")
 
 /* scvtf dN, x: lane 0 = (double)(s64)x, lane 1 = 0. */
 #define LFPU_CASE_SCVTF(n, unused)					\
@@ -119,35 +125,17 @@ static __always_inline s64 lfpu_v_fcvtzs(unsigned int r)
  * a guest FP instruction is a switch on its operation and one on its
  * register, with no call between them (Documentation/performance.rst, P4).
  */
+#define LFPU_CASE_OP(op, name, w)					\
+	case LFPU_OP_##op:						\
+		lfpu_##w##_##name(r, v, spill);				\
+		break;
+
 #define LFPU_DEFINE_BINOP_SWITCH(fn, w)					\
 static __always_inline void fn(u8 op, unsigned int r, struct lfpu_vec *v,	\
 			       struct lfpu_vec *spill)			\
 {									\
 	switch (op) {							\
-	case LFPU_OP_VMOV:						\
-		lfpu_##w##_load(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VADDPS:						\
-		lfpu_##w##_faddps(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VMULPS:						\
-		lfpu_##w##_fmulps(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VADDPD:						\
-		lfpu_##w##_faddpd(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VMULPD:						\
-		lfpu_##w##_fmulpd(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VSUBPD:						\
-		lfpu_##w##_fsubpd(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VXOR:						\
-		lfpu_##w##_eor(r, v, spill);				\
-		break;							\
-	case LFPU_OP_VADDQ:						\
-		lfpu_##w##_addq(r, v, spill);				\
-		break;							\
+	LFPU_FOR_EACH_BINOP(LFPU_CASE_OP, w)				\
 	}								\
 }
 
@@ -203,13 +191,18 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_v
 	}								\
 }
 
-LFPU_DEFINE_SVE_BINOP(lfpu_z_faddps, "fadd", "s")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_fmulps, "fmul", "s")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_faddpd, "fadd", "d")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_fmulpd, "fmul", "d")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_fsubpd, "fsub", "d")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_eor, "eor", "d")
-LFPU_DEFINE_SVE_BINOP(lfpu_z_addq, "add", "d")
+static __always_inline void lfpu_z_vmov(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
+{
+	lfpu_z_load(r, v, spill);
+}
+
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vaddps, "fadd", "s")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vmulps, "fmul", "s")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vaddpd, "fadd", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vmulpd, "fmul", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vsubpd, "fsub", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vxor, "eor", "d")
+LFPU_DEFINE_SVE_BINOP(lfpu_z_vaddq, "add", "d")
 
 LFPU_DEFINE_BINOP_SWITCH(lfpu_z_binop, z)
 

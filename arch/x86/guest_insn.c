@@ -67,23 +67,25 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v)	\
 
 LFPU_DEFINE_STUB(lfpu_xmm_load, SSE, "movdqu", "xmm")
 LFPU_DEFINE_STUB(lfpu_xmm_store, STORE, "movdqu", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_addps, SSE, "addps", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_mulps, SSE, "mulps", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_addpd, SSE, "addpd", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_mulpd, SSE, "mulpd", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_subpd, SSE, "subpd", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_pxor, SSE, "pxor", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_paddq, SSE, "paddq", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vmov, SSE, "movdqu", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vaddps, SSE, "addps", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vmulps, SSE, "mulps", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vaddpd, SSE, "addpd", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vmulpd, SSE, "mulpd", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vsubpd, SSE, "subpd", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vxor, SSE, "pxor", "xmm")
+LFPU_DEFINE_STUB(lfpu_xmm_vaddq, SSE, "paddq", "xmm")
 
 LFPU_DEFINE_STUB(lfpu_ymm_load, SSE, "vmovdqu", "ymm")
 LFPU_DEFINE_STUB(lfpu_ymm_store, STORE, "vmovdqu", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_addps, VEX, "vaddps", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_mulps, VEX, "vmulps", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_addpd, VEX, "vaddpd", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_mulpd, VEX, "vmulpd", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_subpd, VEX, "vsubpd", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_pxor, VEX, "vpxor", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_paddq, VEX, "vpaddq", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vmov, SSE, "vmovdqu", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vaddps, VEX, "vaddps", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vmulps, VEX, "vmulps", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vaddpd, VEX, "vaddpd", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vmulpd, VEX, "vmulpd", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vsubpd, VEX, "vsubpd", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vxor, VEX, "vpxor", "ymm")
+LFPU_DEFINE_STUB(lfpu_ymm_vaddq, VEX, "vpaddq", "ymm")
 
 /*
  * cvtsi2sdq %gpr, %xmmN: f64 lane 0 of xmmN = (double)(s64)gpr; then movq
@@ -124,34 +126,16 @@ static void lfpu_ldmxcsr(u32 mxcsr)
  * rather than a table of functions: an indirect call costs a retpoline
  * where the kernel uses them, on every guest FP instruction.
  */
+#define LFPU_CASE_OP(op, name, w)					\
+	case LFPU_OP_##op:						\
+		lfpu_##w##_##name(r, v);				\
+		break;
+
 #define LFPU_DEFINE_BINOP(fn, w)					\
 static __always_inline void fn(u8 op, unsigned int r, struct lfpu_vec *v) \
 {									\
 	switch (op) {							\
-	case LFPU_OP_VMOV:						\
-		lfpu_##w##_load(r, v);					\
-		break;							\
-	case LFPU_OP_VADDPS:						\
-		lfpu_##w##_addps(r, v);					\
-		break;							\
-	case LFPU_OP_VMULPS:						\
-		lfpu_##w##_mulps(r, v);					\
-		break;							\
-	case LFPU_OP_VADDPD:						\
-		lfpu_##w##_addpd(r, v);					\
-		break;							\
-	case LFPU_OP_VMULPD:						\
-		lfpu_##w##_mulpd(r, v);					\
-		break;							\
-	case LFPU_OP_VSUBPD:						\
-		lfpu_##w##_subpd(r, v);					\
-		break;							\
-	case LFPU_OP_VXOR:						\
-		lfpu_##w##_pxor(r, v);					\
-		break;							\
-	case LFPU_OP_VADDQ:						\
-		lfpu_##w##_paddq(r, v);					\
-		break;							\
+	LFPU_FOR_EACH_BINOP(LFPU_CASE_OP, w)				\
 	}								\
 }
 

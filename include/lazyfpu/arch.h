@@ -212,6 +212,21 @@ struct lfpu_fp_insn {
 	X(12, __VA_ARGS__) X(13, __VA_ARGS__) X(14, __VA_ARGS__)	\
 	X(15, __VA_ARGS__)
 
+/*
+ * LFPU_FOR_EACH_BINOP(X, ...) - X(OP, name, ...) for every two-register
+ * operation "va = va op vb": OP is its LFPU_OP_ name without the prefix,
+ * name the same in lower case, by which the architectures name their
+ * stubs (lfpu_xmm_vaddpd(), lfpu_v_vaddpd(), ...).
+ */
+#define LFPU_FOR_EACH_BINOP(X, ...)					\
+	X(VMOV, vmov, __VA_ARGS__) X(VADDPS, vaddps, __VA_ARGS__)	\
+	X(VMULPS, vmulps, __VA_ARGS__) X(VADDPD, vaddpd, __VA_ARGS__)	\
+	X(VMULPD, vmulpd, __VA_ARGS__) X(VSUBPD, vsubpd, __VA_ARGS__)	\
+	X(VXOR, vxor, __VA_ARGS__) X(VADDQ, vaddq, __VA_ARGS__)
+
+#define LFPU_CASE_IS_BINOP(op, name, unused)				\
+	case LFPU_OP_##op:
+
 /**
  * lfpu_fp_op_is_binop() - is @op a two-register "va = va op vb" operation?
  * @op: an FP opcode
@@ -219,14 +234,7 @@ struct lfpu_fp_insn {
 static inline bool lfpu_fp_op_is_binop(u8 op)
 {
 	switch (op) {
-	case LFPU_OP_VMOV:
-	case LFPU_OP_VADDPS:
-	case LFPU_OP_VMULPS:
-	case LFPU_OP_VADDPD:
-	case LFPU_OP_VMULPD:
-	case LFPU_OP_VSUBPD:
-	case LFPU_OP_VXOR:
-	case LFPU_OP_VADDQ:
+	LFPU_FOR_EACH_BINOP(LFPU_CASE_IS_BINOP, 0)
 		return true;
 	default:
 		return false;
