@@ -18,9 +18,8 @@
  *    at the end, and the count holds every instruction up to it.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
+#include <linux/lazyfpu_isa.h>
 
 #include "ktap.h"
 #include "../lib/testlib.h"
@@ -28,13 +27,19 @@
 /* Guest memory, as lfpu_test_vm() makes it. */
 #define GUEST_MEMORY	(1024 * 1024)
 
-static char *xmalloc(size_t size)
+/*
+ * Long straight lines are written into guest memory word by word rather
+ * than assembled: the assembler would take a few seconds for each
+ * configuration on the slower test kernels.
+ */
+static void put_insn(struct lfpu_vm *vm, uint64_t addr, uint8_t op, uint8_t a, uint8_t b,
+		     int32_t imm)
 {
-	char *p = malloc(size);
+	uint64_t w = op | (uint64_t)a << 8 | (uint64_t)b << 16 | (uint64_t)(uint32_t)imm << 32;
+	int i;
 
-	if (!p)
-		exit(1);
-	return p;
+	for (i = 0; i < 8; i++)
+		vm->mem[addr + i] = (uint8_t)(w >> (8 * i));
 }
 
 static int expect_count(struct lfpu_vcpu *vcpu, const char *what, uint64_t want)
@@ -70,20 +75,17 @@ static int setup(struct lfpu_vm *vm, struct lfpu_vcpu *vcpu, const struct lfpu_t
 
 static int straight_line(const struct lfpu_test_cfg *cfg)
 {
-	size_t per = sizeof("\taddi\tr1, r1, 3\n") - 1;
-	char *src = xmalloc(64 + STRAIGHT_ADDIS * per), *p = src;
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
-	uint64_t out;
-	int i, ok;
+	uint64_t out, pc;
+	int ok;
 
-	for (i = 0; i < STRAIGHT_ADDIS; i++)
-		p += sprintf(p, "\taddi\tr1, r1, 3\n");
-	sprintf(p, "\tout\tr1, 2\n\thlt\n");
-	ok = !setup(&vm, &vcpu, cfg, src);
-	free(src);
-	if (!ok)
+	if (setup(&vm, &vcpu, cfg, "hlt\n"))
 		return 0;
+	for (pc = 0; pc < STRAIGHT_ADDIS * 8; pc += 8)
+		put_insn(&vm, pc, LFPU_OP_ADDI, 1, 1, 3);
+	put_insn(&vm, pc, LFPU_OP_OUT, 1, 0, 2);
+	put_insn(&vm, pc + 8, LFPU_OP_HLT, 0, 0, 0);
 	ok = lfpu_test_run_to_halt(&vcpu, &out, 1) == 1 && out == 3ULL * STRAIGHT_ADDIS;
 	if (!ok)
 		ktap_diag("%s: sum %llu, want %llu", cfg->name, (unsigned long long)out,
@@ -179,20 +181,18 @@ static int loop_with_fp(const struct lfpu_test_cfg *cfg)
 
 static int off_the_end(const struct lfpu_test_cfg *cfg)
 {
-	char *src = xmalloc(64 + TAIL_ADDIS * 32), *p = src;
+	uint64_t tail = GUEST_MEMORY - TAIL_ADDIS * 8, pc;
 	struct lazyfpu_regs regs;
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
-	int i, ok;
+	char src[32];
+	int ok;
 
-	p += sprintf(p, "\tjmp\t%d\n\t.zero\t%d\n", GUEST_MEMORY - TAIL_ADDIS * 8,
-		     GUEST_MEMORY - TAIL_ADDIS * 8 - 8);
-	for (i = 0; i < TAIL_ADDIS; i++)
-		p += sprintf(p, "\taddi\tr1, r1, 1\n");
-	ok = !setup(&vm, &vcpu, cfg, src);
-	free(src);
-	if (!ok)
+	snprintf(src, sizeof(src), "jmp %llu\n", (unsigned long long)tail);
+	if (setup(&vm, &vcpu, cfg, src))
 		return 0;
+	for (pc = tail; pc < GUEST_MEMORY; pc += 8)
+		put_insn(&vm, pc, LFPU_OP_ADDI, 1, 1, 1);
 	lfpu_test_run_once(&vcpu);
 	ok = vcpu.run->exit_reason == LAZYFPU_EXIT_FAULT &&
 	     vcpu.run->fault.code == LAZYFPU_FAULT_MEMORY &&
