@@ -108,24 +108,23 @@ static bool lfpu_insn_fields_ok(u64 raw)
 	return !(raw & lfpu_insn_forbidden_bits[lfpu_insn_op(raw)]);
 }
 
-/*
- * What the FP engine needs to know of each FP opcode beyond its operand
- * forms, as flags, so that an FP instruction pays one table read for all
- * of it.
- */
-#define LFPU_FP_WIDTH		BIT(0)	/* c is a width: a vector operation */
-#define LFPU_FP_MEM		BIT(1)	/* accesses memory at rb + imm */
-#define LFPU_FP_GPR_IN		BIT(2)	/* reads rb */
-#define LFPU_FP_GPR_OUT		BIT(3)	/* writes ra */
-#define LFPU_FP_WRITES		BIT(4)	/* changes the FP state (lfpu_fp_op_writes_state()) */
-#define LFPU_FP_RM		BIT(5)	/* imm is a rounding mode */
+/* Is c a width, that is, is the instruction a vector operation? */
+#define LFPU_HAS_WIDTH(op_, a_, b_, c_)					\
+	[LFPU_OP_##op_] = LFPU_FIELD_##c_ == LFPU_FIELD_WIDTH,
 
-#define LFPU_FP_WIDTH_OF(op_, a_, b_, c_)				\
-	[LFPU_OP_##op_] = LFPU_FIELD_##c_ == LFPU_FIELD_WIDTH ? LFPU_FP_WIDTH : 0,
-
-static const u8 lfpu_fp_op_width[256] = {
-	LFPU_ISA_FORMS(LFPU_FP_WIDTH_OF)
+static const bool lfpu_insn_has_width[256] = {
+	LFPU_ISA_FORMS(LFPU_HAS_WIDTH)
 };
+
+/*
+ * What else the FP engine needs to know of each FP opcode, as flags, so
+ * that an FP instruction pays one table read for all of it.
+ */
+#define LFPU_FP_MEM		BIT(0)	/* accesses memory at rb + imm */
+#define LFPU_FP_GPR_IN		BIT(1)	/* reads rb */
+#define LFPU_FP_GPR_OUT		BIT(2)	/* writes ra */
+#define LFPU_FP_WRITES		BIT(3)	/* changes the FP state (below) */
+#define LFPU_FP_RM		BIT(4)	/* imm is a rounding mode */
 
 /*
  * Arithmetic also sets the sticky exception flags (MXCSR, FPSR), so only
@@ -150,17 +149,6 @@ static const u8 lfpu_fp_op_effects[256] = {
 	[LFPU_OP_CVTIF] = LFPU_FP_GPR_IN | LFPU_FP_WRITES,
 	[LFPU_OP_CVTFI] = LFPU_FP_GPR_OUT | LFPU_FP_WRITES,
 };
-
-/**
- * lfpu_fp_op_writes_state() - does an FP opcode change the FP state?
- * @op: an FP opcode (LFPU_OP_*)
- *
- * See lfpu_fp_op_effects[] for which do.
- */
-bool lfpu_fp_op_writes_state(u8 op)
-{
-	return lfpu_fp_op_effects[op] & LFPU_FP_WRITES;
-}
 
 static bool lfpu_is_fp_op(u8 op)
 {
@@ -286,7 +274,7 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 host_bytes)
 	 * c is a used field only of vector operations: their width.  Every
 	 * host runs 128 bits; 256 needs AVX2; the SVE width needs an SVE vCPU.
 	 */
-	if (lfpu_fp_op_width[op] && lfpu_insn_width(raw) != LFPU_WIDTH_128) {
+	if (lfpu_insn_has_width[op] && lfpu_insn_width(raw) != LFPU_WIDTH_128) {
 		fi.width = lfpu_insn_width(raw);
 		if (fi.width > LFPU_WIDTH_VL)
 			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
@@ -351,7 +339,6 @@ static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, u64 pc, u64 raw,
 		if (exit != LAZYFPU_EXIT_NONE)
 			break;
 		pc += LFPU_INSN_BYTES;
-		vcpu->pc = pc;
 		if (ran >= room || pc > last_pc)
 			break;
 		raw = lfpu_fetch(mem, pc);
@@ -360,6 +347,9 @@ static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, u64 pc, u64 raw,
 			break;
 		ran++;
 	}
+	/* A fault left the pc on its instruction (lfpu_fault()). */
+	if (exit == LAZYFPU_EXIT_NONE)
+		vcpu->pc = pc;
 	/* An instruction that faults before the window opens leaves it shut. */
 	if (lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_window_end(&vcpu->fp);

@@ -151,6 +151,5 @@ void lfpu_run_exit(void);
 
 /* engine.c */
 u32 lfpu_engine_run(struct lfpu_vcpu *vcpu, u32 budget);
-bool lfpu_fp_op_writes_state(u8 op);
 
 #endif /* _LAZYFPU_VMM_H */

@@ -76,12 +76,6 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_v
 	}								\
 }
 
-/* VMOV loads the source from memory, as VLD does. */
-static __always_inline void lfpu_v_vmov(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
-{
-	lfpu_v_load(r, v, spill);
-}
-
 LFPU_DEFINE_BINOP(lfpu_v_vaddps, "fadd", "4s")
 LFPU_DEFINE_BINOP(lfpu_v_vmulps, "fmul", "4s")
 LFPU_DEFINE_BINOP(lfpu_v_vaddpd, "fadd", "2d")
@@ -189,11 +183,6 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v, struct lfpu_v
 	switch (r) {							\
 	LFPU_FOR_EACH_VREG(LFPU_CASE_SVE_BINOP, insn, t)		\
 	}								\
-}
-
-static __always_inline void lfpu_z_vmov(unsigned int r, struct lfpu_vec *v, struct lfpu_vec *spill)
-{
-	lfpu_z_load(r, v, spill);
 }
 
 LFPU_DEFINE_SVE_BINOP(lfpu_z_vaddps, "fadd", "s")

@@ -67,7 +67,6 @@ static __always_inline void fn(unsigned int r, struct lfpu_vec *v)	\
 
 LFPU_DEFINE_STUB(lfpu_xmm_load, SSE, "movdqu", "xmm")
 LFPU_DEFINE_STUB(lfpu_xmm_store, STORE, "movdqu", "xmm")
-LFPU_DEFINE_STUB(lfpu_xmm_vmov, SSE, "movdqu", "xmm")
 LFPU_DEFINE_STUB(lfpu_xmm_vaddps, SSE, "addps", "xmm")
 LFPU_DEFINE_STUB(lfpu_xmm_vmulps, SSE, "mulps", "xmm")
 LFPU_DEFINE_STUB(lfpu_xmm_vaddpd, SSE, "addpd", "xmm")
@@ -78,7 +77,6 @@ LFPU_DEFINE_STUB(lfpu_xmm_vaddq, SSE, "paddq", "xmm")
 
 LFPU_DEFINE_STUB(lfpu_ymm_load, SSE, "vmovdqu", "ymm")
 LFPU_DEFINE_STUB(lfpu_ymm_store, STORE, "vmovdqu", "ymm")
-LFPU_DEFINE_STUB(lfpu_ymm_vmov, SSE, "vmovdqu", "ymm")
 LFPU_DEFINE_STUB(lfpu_ymm_vaddps, VEX, "vaddps", "ymm")
 LFPU_DEFINE_STUB(lfpu_ymm_vmulps, VEX, "vmulps", "ymm")
 LFPU_DEFINE_STUB(lfpu_ymm_vaddpd, VEX, "vaddpd", "ymm")

@@ -215,11 +215,13 @@ struct lfpu_fp_insn {
 /*
  * LFPU_FOR_EACH_BINOP(X, ...) - X(OP, name, ...) for every two-register
  * operation "va = va op vb": OP is its LFPU_OP_ name without the prefix,
- * name the same in lower case, by which the architectures name their
- * stubs (lfpu_xmm_vaddpd(), lfpu_v_vaddpd(), ...).
+ * name the suffix of the architectures' stub for it (lfpu_xmm_vaddpd(),
+ * lfpu_v_vaddpd(), ...): the operation in lower case, but "load" for
+ * VMOV, which loads the source the stubs have spilled to memory, as VLD
+ * loads its operand.
  */
 #define LFPU_FOR_EACH_BINOP(X, ...)					\
-	X(VMOV, vmov, __VA_ARGS__) X(VADDPS, vaddps, __VA_ARGS__)	\
+	X(VMOV, load, __VA_ARGS__) X(VADDPS, vaddps, __VA_ARGS__)	\
 	X(VMULPS, vmulps, __VA_ARGS__) X(VADDPD, vaddpd, __VA_ARGS__)	\
 	X(VMULPD, vmulpd, __VA_ARGS__) X(VSUBPD, vsubpd, __VA_ARGS__)	\
 	X(VXOR, vxor, __VA_ARGS__) X(VADDQ, vaddq, __VA_ARGS__)
