@@ -209,6 +209,7 @@ int lfpu_fp_vcpu_init_backend(struct lfpu_vcpu_fp *fp,
 	fp->state_size = lfpu_arch_state_size(vector_bytes);
 	fp->backend = backend;
 	fp->policy = policy;
+	fp->claims_at_entry = policy != LAZYFPU_FP_POLICY_LAZY;
 	fp->vm_id = vm_id;
 	fp->vcpu_id = vcpu_id;
 	fp->last_cpu = -1;
@@ -264,6 +265,8 @@ bool lfpu_fp_put_bound(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 		lfpu_fp_release(fp, why);
 	lfpu_transition(run_exit, fp, why);
 	fp->task_bound = false;
+	/* No claim outlives its RUN (see lfpu_fp_vcpu_load()). */
+	WARN_ON_ONCE(fp->claimed);
 	return was_bound;
 }
 EXPORT_SYMBOL_IF_KUNIT(lfpu_fp_put_bound);

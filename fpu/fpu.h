@@ -10,6 +10,8 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/interrupt.h>
+#include <linux/jump_label.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/tracepoint-defs.h>
 #include <linux/types.h>
@@ -42,6 +44,9 @@ struct lfpu_fp_stats {
  * @backend:	the architecture backend that moves this state
  * @arch:	the backend's private data (the state buffer, ...)
  * @policy:	LAZYFPU_FP_POLICY_*, fixed at creation
+ * @claims_at_entry: per-run and eager: the registers are claimed at a
+ *		guest entry, not at the first FP instruction; what the RUN
+ *		loop tests at every guest entry, in one byte (target P3)
  * @vm_id:	for tracing
  * @vcpu_id:	for tracing
  * @vector_bytes: the VM's vector length setting (0: the default state)
@@ -76,6 +81,7 @@ struct lfpu_vcpu_fp {
 	const struct lfpu_fp_backend *backend;
 	void *arch;
 	u32 policy;
+	bool claims_at_entry;
 	u32 vm_id;
 	u32 vcpu_id;
 	u32 vector_bytes;
@@ -158,11 +164,19 @@ bool lfpu_fp_yield_claimed(struct lfpu_vcpu_fp *fp);
  * anything reset: the last RUN's lfpu_fp_vcpu_put() ended any claim, and
  * the end of a claim clears @used and @stale, which only a claim sets.
  *
- * Context: the vCPU's task, preemptible, at the start of RUN.
+ * That no claim outlives its RUN is asserted where it ends, at the end of
+ * lfpu_fp_put_bound(), which every RUN that claimed reaches (a claim sets
+ * @task_bound first).  Here it is asserted again on lockdep kernels only,
+ * as every test kernel is: on production kernels a no-FP RUN must cost
+ * next to nothing beside the untracked build (target P3), and a test
+ * and branch per RUN is a measurable part of that.
+ *
+ * Context: the vCPU's task, preemptible, at the start of RUN, with the
+ * vCPU's mutex held.
  */
 static inline void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
 {
-	WARN_ON_ONCE(fp->claimed);
+	lockdep_assert_once(!fp->claimed);
 }
 
 /**
@@ -177,7 +191,7 @@ static inline void lfpu_fp_vcpu_load(struct lfpu_vcpu_fp *fp)
  */
 static inline void lfpu_fp_guest_enter(struct lfpu_vcpu_fp *fp)
 {
-	if (fp->policy != LAZYFPU_FP_POLICY_LAZY && !fp->claimed)
+	if (fp->claims_at_entry && !fp->claimed)
 		lfpu_fp_claim_at_entry(fp);
 }
 
@@ -216,7 +230,18 @@ static inline bool lfpu_fp_yield_point(struct lfpu_vcpu_fp *fp)
 
 /* fpu/trace.c: the RUN-exit event the transfer oracle needs, and its mirror. */
 DECLARE_TRACEPOINT(fp_run_exit);
-extern bool lfpu_dmesg_trace;
+DECLARE_STATIC_KEY_FALSE(lfpu_dmesg_trace);
+
+/*
+ * Is the dmesg_trace parameter set?  A static key rather than a bool:
+ * the RUN exit of every vCPU that never claimed the registers tests it
+ * (lfpu_fp_vcpu_put()), and there a no-op costs one instruction where a
+ * load, a test and a branch cost three (target P3).
+ */
+static inline bool lfpu_dmesg_trace_on(void)
+{
+	return static_branch_unlikely(&lfpu_dmesg_trace);
+}
 
 /**
  * lfpu_fp_vcpu_put() - RUN exit: release the registers if claimed
@@ -235,7 +260,7 @@ extern bool lfpu_dmesg_trace;
 static inline bool lfpu_fp_vcpu_put(struct lfpu_vcpu_fp *fp, enum lfpu_fp_reason why)
 {
 	if (!fp->task_bound && !tracepoint_enabled(fp_run_exit) &&
-	    !READ_ONCE(lfpu_dmesg_trace))
+	    !lfpu_dmesg_trace_on())
 		return false;
 	return lfpu_fp_put_bound(fp, why);
 }

@@ -20,10 +20,13 @@
  */
 #include <linux/irq_work.h>
 #include <linux/export.h>
+#include <linux/jump_label.h>
+#include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <linux/sysfs.h>
 #include <kunit/visibility.h>
 
 #define CREATE_TRACE_POINTS
@@ -40,9 +43,44 @@ EXPORT_SYMBOL_IF_KUNIT(__tracepoint_fp_run_exit);
 
 #define LFPU_DMESG_BURST	200
 
-bool lfpu_dmesg_trace;
+DEFINE_STATIC_KEY_FALSE(lfpu_dmesg_trace);
 EXPORT_SYMBOL_IF_KUNIT(lfpu_dmesg_trace);
-module_param_named(dmesg_trace, lfpu_dmesg_trace, bool, 0644);
+
+/*
+ * dmesg_trace is a bool parameter kept in a static key (see
+ * lfpu_dmesg_trace_on()).  Writes through sysfs are serialised by the
+ * kernel's parameter lock; at module load the parameters are set after
+ * the module's jump labels are initialised, and before anything runs.
+ */
+static int lfpu_dmesg_trace_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	/* A bare "dmesg_trace" on the command line means on, as for bool. */
+	ret = kstrtobool(val ? val : "1", &on);
+	if (ret)
+		return ret;
+	if (on)
+		static_branch_enable(&lfpu_dmesg_trace);
+	else
+		static_branch_disable(&lfpu_dmesg_trace);
+	return 0;
+}
+
+static int lfpu_dmesg_trace_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%c\n", lfpu_dmesg_trace_on() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops lfpu_dmesg_trace_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = lfpu_dmesg_trace_set,
+	.get = lfpu_dmesg_trace_get,
+};
+
+module_param_cb(dmesg_trace, &lfpu_dmesg_trace_ops, NULL, 0644);
+__MODULE_PARM_TYPE(dmesg_trace, "bool");
 MODULE_PARM_DESC(dmesg_trace, "Mirror every FP ownership transition to the kernel log");
 
 static const char *const lfpu_reason_names[LFPU_NR_REASONS] = {

@@ -96,7 +96,7 @@ void lfpu_dmesg_transition(const char *event, int cpu, u32 vm, u32 vcpu,
 									\
 		trace_fp_##event(__cpu, (fp)->vm_id, (fp)->vcpu_id,	\
 				 (nbytes), (why));			\
-		if (unlikely(READ_ONCE(lfpu_dmesg_trace)))		\
+		if (lfpu_dmesg_trace_on())				\
 			lfpu_dmesg_transition(#event, __cpu, (fp)->vm_id, \
 					      (fp)->vcpu_id, (nbytes), (why)); \
 	} while (0)

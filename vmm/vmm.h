@@ -89,6 +89,10 @@ struct lfpu_vcpu_stats {
 
 /**
  * struct lfpu_vcpu - one vCPU
+ * @fp:		FP state and its ownership (fpu/core.c); first, so that the
+ *		RUN loop's calls into the FP core take the vCPU's own
+ *		address and the loop keeps no second pointer live across
+ *		its calls (issue 9's target P3)
  * @vm:		its VM (a vCPU fd holds a VM reference)
  * @id:		0..LFPU_MAX_VCPUS-1
  * @in_run:	a thread is in RUN; a second RUN gets -EBUSY
@@ -98,11 +102,11 @@ struct lfpu_vcpu_stats {
  * @gpr:	integer registers, under @mutex
  * @pc:		under @mutex
  * @pending_in:	register an IN exit will fill on the next RUN, or -1
- * @fp:		FP state and its ownership (fpu/core.c)
  * @stats:	written by the running task, read locklessly by GET_STATS
  * @notifier:	preempt notifier, registered on the running task during RUN
  */
 struct lfpu_vcpu {
+	struct lfpu_vcpu_fp fp;
 	struct lfpu_vm *vm;
 	u32 id;
 	atomic_t in_run;
@@ -111,7 +115,6 @@ struct lfpu_vcpu {
 	u64 gpr[LAZYFPU_NR_GPRS];
 	u64 pc;
 	int pending_in;
-	struct lfpu_vcpu_fp fp;
 	struct lfpu_vcpu_stats stats;
 	struct preempt_notifier notifier;
 };

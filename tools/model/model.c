@@ -226,7 +226,7 @@ void model_trace(const char *event, int cpu, unsigned int vm, unsigned int vcpu,
 	trace_oracle_feed(&w.vcpu[vm - 1].traced, event + 3, cpu, reason_names[reason]);
 }
 
-bool lfpu_dmesg_trace;
+DEFINE_STATIC_KEY_FALSE(lfpu_dmesg_trace);
 
 void lfpu_dmesg_transition(const char *event, int cpu, u32 vm, u32 vcpu, u32 bytes,
 			   enum lfpu_fp_reason why)
