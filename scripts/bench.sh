@@ -10,7 +10,8 @@
 # counts, and with one CPU (an x86 guest with two under -icount stalled
 # bringing up the second; the workloads pin their threads to CPU 0
 # anyway), runs lazyfpu-bench --json there (BENCH_REPEAT runs per figure,
-# default 3), writes the result to bench/KVER-ARCH.json in the
+# default 4: the first records the trace, and the times are the median of
+# the other three), writes the result to bench/KVER-ARCH.json in the
 # repository, and regenerates the tables of Documentation/performance.rst
 # from every bench/*.json (scripts/bench-tables.py).  Each guest also has
 # the module built with FP tracking compiled out (LAZYFPU_BENCH_NOTRACK),
@@ -36,7 +37,7 @@ for cfg in "$@"; do
 		# kmemleak), the module as DKMS builds it.
 		work="${LAZYFPU_WORK:-$CACHE/work}/$cfg"
 		run=("$LFPU_ROOT/scripts/debian-guest.sh" "${cfg#debian-}" bench)
-		args="--json,--repeat,${BENCH_REPEAT:-3}"
+		args="--json,--repeat,${BENCH_REPEAT:-4}"
 	else
 		parse_matrix_entry "$cfg"
 		[ -z "$boot" ] || die "make bench takes KVER-ARCH[-san] or debian-KEY entries, not $cfg"
@@ -44,7 +45,7 @@ for cfg in "$@"; do
 		"$LFPU_ROOT/scripts/build-guest.sh" "$kver" "$arch" "$flavour" >/dev/null
 		work=$(work_dir "$kver" "$arch" "$flavour")
 		run=("$LFPU_ROOT/scripts/run-qemu.sh" "$kver" "$arch" bench "$flavour")
-		args="--json,--repeat,${BENCH_REPEAT:-3},--timeline,$timeline"
+		args="--json,--repeat,${BENCH_REPEAT:-4},--timeline,$timeline"
 	fi
 	log "$cfg: benchmarking under -icount (this takes minutes)"
 	if ! LAZYFPU_QEMU_ARGS="-icount shift=0,sleep=off -smp 1" \
