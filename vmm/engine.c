@@ -251,21 +251,25 @@ static u32 lfpu_exec_io(struct lfpu_vcpu *vcpu, u64 pc, u64 raw)
  * and whether this host and vCPU have it, a memory operand, a rounding
  * mode), open the window if it is not open yet, and run the instruction
  * in it.  @host_bytes: lfpu_fpu_vector_bytes(), which the caller reads
- * once per run of FP instructions.  Return: LAZYFPU_EXIT_NONE, or a fault
- * (the pc left on the instruction).
+ * once per run of FP instructions; @fi: the run's decoded instruction,
+ * whose fields this instruction uses are set here (and @fi->vl_bytes by
+ * the caller).  Return: LAZYFPU_EXIT_NONE, or a fault (the pc left on the
+ * instruction).
  */
-static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 host_bytes)
+static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 host_bytes,
+			struct lfpu_fp_insn *fi)
 {
 	u8 op = lfpu_insn_op(raw);
 	u8 effects = lfpu_fp_op_effects[op];
-	struct lfpu_fp_insn fi = {
-		.op = op, .va = lfpu_insn_a(raw), .vb = lfpu_insn_b(raw),
-		.width = LFPU_WIDTH_128, .imm = lfpu_insn_imm(raw),
-		.vl_bytes = vcpu->fp.vector_bytes,
-	};
 	u32 bytes = 16;
 	u64 addr;
 	int ret;
+
+	fi->op = op;
+	fi->va = lfpu_insn_a(raw);
+	fi->vb = lfpu_insn_b(raw);
+	fi->width = LFPU_WIDTH_128;
+	fi->imm = lfpu_insn_imm(raw);
 
 	/* Nothing would set the host's registers aside for it. */
 	if (!LFPU_FP_TRACKING)
@@ -275,36 +279,36 @@ static u32 lfpu_exec_fp(struct lfpu_vcpu *vcpu, u64 pc, u64 raw, u32 host_bytes)
 	 * host runs 128 bits; 256 needs AVX2; the SVE width needs an SVE vCPU.
 	 */
 	if (lfpu_insn_has_width[op] && lfpu_insn_width(raw) != LFPU_WIDTH_128) {
-		fi.width = lfpu_insn_width(raw);
-		if (fi.width > LFPU_WIDTH_VL)
+		fi->width = lfpu_insn_width(raw);
+		if (fi->width > LFPU_WIDTH_VL)
 			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
-		bytes = fi.width == LFPU_WIDTH_VL ? vcpu->fp.vector_bytes : 32;
-		if (!bytes || (fi.width == LFPU_WIDTH_256 && bytes > host_bytes))
+		bytes = fi->width == LFPU_WIDTH_VL ? vcpu->fp.vector_bytes : 32;
+		if (!bytes || (fi->width == LFPU_WIDTH_256 && bytes > host_bytes))
 			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_UNSUPPORTED, 0);
 	}
 	if (unlikely(effects & (LFPU_FP_RM | LFPU_FP_MEM | LFPU_FP_GPR_IN))) {
 		if ((effects & LFPU_FP_RM) &&
-		    (fi.imm < LFPU_RM_NEAREST || fi.imm > LFPU_RM_ZERO))
+		    (fi->imm < LFPU_RM_NEAREST || fi->imm > LFPU_RM_ZERO))
 			return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_BAD_OPCODE, 0);
 		if (effects & LFPU_FP_MEM) {
-			addr = vcpu->gpr[lfpu_insn_b(raw)] + (s64)fi.imm;
-			fi.mem = lfpu_guest_ptr(vcpu, addr, bytes);
-			if (!fi.mem)
+			addr = vcpu->gpr[lfpu_insn_b(raw)] + (s64)fi->imm;
+			fi->mem = lfpu_guest_ptr(vcpu, addr, bytes);
+			if (!fi->mem)
 				return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_MEMORY, addr);
 		}
 		if (effects & LFPU_FP_GPR_IN)
-			fi.gpr_in = vcpu->gpr[lfpu_insn_b(raw)];
+			fi->gpr_in = vcpu->gpr[lfpu_insn_b(raw)];
 	}
 
 	if (!lfpu_fp_in_window(&vcpu->fp))
 		lfpu_fp_insn_begin(&vcpu->fp);
-	ret = lfpu_arch_exec_fp(&fi);
+	ret = lfpu_arch_exec_fp(fi);
 	lfpu_fp_insn_retire(&vcpu->fp, !ret && (effects & LFPU_FP_WRITES));
 	if (ret)
 		return lfpu_fault(vcpu, pc, raw, LAZYFPU_FAULT_UNSUPPORTED, 0);
 
 	if (effects & LFPU_FP_GPR_OUT)
-		vcpu->gpr[lfpu_insn_a(raw)] = fi.gpr_out;
+		vcpu->gpr[lfpu_insn_a(raw)] = fi->gpr_out;
 	return LAZYFPU_EXIT_NONE;
 }
 
@@ -332,10 +336,12 @@ static noinline u32 lfpu_exec_fp_run(struct lfpu_vcpu *vcpu, u64 pc, u64 raw,
 {
 	u32 host_bytes = lfpu_fpu_vector_bytes();
 	const u8 *mem = vcpu->vm->mem;
+	/* One for the whole run: each instruction sets what it uses. */
+	struct lfpu_fp_insn fi = { .vl_bytes = vcpu->fp.vector_bytes };
 	u32 ran = 0, exit;
 
 	for (;;) {
-		exit = lfpu_exec_fp(vcpu, pc, raw, host_bytes);
+		exit = lfpu_exec_fp(vcpu, pc, raw, host_bytes, &fi);
 		if (exit != LAZYFPU_EXIT_NONE)
 			break;
 		pc += LFPU_INSN_BYTES;

@@ -7,7 +7,9 @@
  * per operation over the sixteen guest registers.  AArch64 vector
  * arithmetic has no memory operand, so a two-register operation borrows
  * V31 for the source: V31 is saved to memory, loaded with the source
- * register's value, used, and restored, all in one asm statement.  (V31 is
+ * register's value, used, and restored, all in one asm statement (the
+ * memory is the instruction's staging space, @stage of struct
+ * lfpu_fp_insn).  (V31 is
  * part of the guest state that GET_FPU returns, but no guest instruction
  * names it, so borrowing it this way is invisible.)
  *
@@ -200,7 +202,12 @@ struct lfpu_zvec {
 	u64 q[32];
 } __aligned(16);
 
-static int lfpu_exec_sve(struct lfpu_fp_insn *insn)
+/*
+ * Out of line: its two whole Z vectors on the stack (the staging space
+ * of struct lfpu_fp_insn holds 256 bits each) would otherwise give every
+ * NEON instruction a stack-protector check.
+ */
+static noinline int lfpu_exec_sve(struct lfpu_fp_insn *insn)
 {
 	struct lfpu_zvec scratch, spill;
 	unsigned int i;
@@ -249,7 +256,8 @@ static const u8 lfpu_rm_to_rmode[] = {
  */
 int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 {
-	struct lfpu_vec scratch, spill;
+	struct lfpu_vec *scratch = (struct lfpu_vec *)insn->stage[0];
+	struct lfpu_vec *spill = (struct lfpu_vec *)insn->stage[1];
 	u64 fpcr, fpsr;
 
 	if (insn->width == LFPU_WIDTH_VL)
@@ -258,8 +266,8 @@ int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 		return -EOPNOTSUPP;
 
 	if (lfpu_fp_op_is_binop(insn->op)) {
-		lfpu_v_store(insn->vb, &scratch, NULL);
-		lfpu_v_binop(insn->op, insn->va, &scratch, &spill);
+		lfpu_v_store(insn->vb, scratch, NULL);
+		lfpu_v_binop(insn->op, insn->va, scratch, spill);
 		return 0;
 	}
 
@@ -271,8 +279,8 @@ int lfpu_arch_exec_fp(struct lfpu_fp_insn *insn)
 		lfpu_v_store(insn->va, insn->mem, NULL);
 		return 0;
 	case LFPU_OP_VRED:
-		lfpu_v_store(insn->vb, &scratch, NULL);
-		insn->gpr_out = scratch.q[0] + scratch.q[1];
+		lfpu_v_store(insn->vb, scratch, NULL);
+		insn->gpr_out = scratch->q[0] + scratch->q[1];
 		return 0;
 	case LFPU_OP_SETRM:
 		asm volatile("mrs %0, fpcr" : "=r" (fpcr));

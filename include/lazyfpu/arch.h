@@ -185,6 +185,17 @@ void *lfpu_arch_image_vreg(void *image, unsigned int reg);
  * @gpr_in:	integer source (CVTIF)
  * @gpr_out:	integer result (VRED, GETCSR, CVTFI)
  * @vl_bytes:	the vCPU's vector length setting, for LFPU_WIDTH_VL
+ * @stage:	room for two vectors of up to 256 bits that a stub may use
+ *		while it runs: the source of a two-register operation (SSE
+ *		and AVX take it from memory, NEON through V31) and V31's own
+ *		value while it is lent (arm64)
+ *
+ * The engine keeps one of these for a whole run of FP instructions and
+ * sets, per instruction, the fields that instruction uses: @mem and
+ * @gpr_in keep an earlier instruction's values for an operation that does
+ * not use them.  @stage is here, not on the stub's stack, so that a stub
+ * has no local array: no stack realignment, stack-protector check or
+ * zero-fill (INIT_STACK_ALL_ZERO) per guest instruction (issue 9, P4).
  */
 struct lfpu_fp_insn {
 	u8 op;
@@ -196,6 +207,7 @@ struct lfpu_fp_insn {
 	void *mem;
 	u64 gpr_in;
 	u64 gpr_out;
+	u64 stage[2][4] __aligned(32);
 };
 
 /*
