@@ -257,7 +257,11 @@ report_ktap() {
 job_model() {
 	local dir="${LAZYFPU_WORK:-$CACHE/work}/model" start=$SECONDS
 
-	if ! make -s -C "$LFPU_ROOT/tools/model" O="$dir" >&2; then
+	# Built afresh every time (under a second): the directory is shared
+	# by every checkout, and make, going by times, kept another
+	# checkout's newer binary for a tree whose edits were older, so a
+	# change that broke the model's build passed in the working tree.
+	if ! make -s -B -C "$LFPU_ROOT/tools/model" O="$dir" >&2; then
 		count "core model: build" 0
 		return 1
 	fi

@@ -21,4 +21,7 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
 
+/* The kernel has it from compiler_attributes.h, which every file gets. */
+#define __aligned(x)	__attribute__((__aligned__(x)))
+
 #endif
