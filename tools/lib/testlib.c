@@ -256,3 +256,28 @@ int lfpu_test_ncpus(void)
 {
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
+
+int lfpu_test_log_open(void)
+{
+	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
+	return kmsg;
+}
+
+void lfpu_test_log_count(int kmsg, const char *const *needles, int *counts, int n)
+{
+	char rec[1024];
+	ssize_t len;
+	int i;
+
+	/* EPIPE: records were overwritten before we read them; go on. */
+	while ((len = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (len < 0 && errno == EPIPE)) {
+		if (len <= 0)
+			continue;
+		rec[len] = '\0';
+		for (i = 0; i < n; i++)
+			counts[i] += !!strstr(rec, needles[i]);
+	}
+}

@@ -94,4 +94,13 @@ int lfpu_test_ncpus(void);
 /* Write a lazyfpu module parameter; 0 or -1. */
 int lfpu_test_set_param(const char *name, const char *value);
 
+/*
+ * /dev/kmsg opened for reading from now on, without blocking; -1 on
+ * error.  lfpu_test_log_count() then reads the records logged since and
+ * adds, for each of the @n strings in @needles, the number of records that
+ * contain it to @counts[i].  Each call consumes what it read.
+ */
+int lfpu_test_log_open(void);
+void lfpu_test_log_count(int kmsg, const char *const *needles, int *counts, int n);
+
 #endif

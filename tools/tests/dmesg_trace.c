@@ -105,40 +105,26 @@ static int refuses_garbage(void)
 	return !param_write("0") && ok;
 }
 
-/* Count the new kernel log records on @kmsg that are claims and RUN exits. */
-static void count_log_lines(int kmsg, int *claims, int *run_exits)
-{
-	char rec[1024];
-	ssize_t len;
-
-	while ((len = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (len < 0 && errno == EPIPE)) {
-		if (len <= 0)
-			continue;
-		rec[len] = '\0';
-		*claims += !!strstr(rec, "lazyfpu: fp claim ");
-		*run_exits += !!strstr(rec, "lazyfpu: fp run_exit ");
-	}
-}
-
 /*
  * Run @program to HLT on a lazy vCPU and count the mirror's lines for
  * @claims and @run_exits.  -1 if the guest did not run.
  */
 static int run_and_count(const char *program, int *claims, int *run_exits)
 {
+	static const char *const needles[] = { "lazyfpu: fp claim ", "lazyfpu: fp run_exit " };
 	struct lfpu_test_cfg cfg = { .policy = LAZYFPU_FP_POLICY_LAZY, .name = "lazy" };
+	int counts[2] = { 0, 0 };
 	struct lfpu_vcpu vcpu;
 	struct lfpu_vm vm;
 	uint64_t outs[1];
 	int kmsg, ret = -1, i;
 
 	*claims = *run_exits = 0;
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	kmsg = lfpu_test_log_open();
 	if (kmsg < 0) {
 		ktap_diag("/dev/kmsg: %s", strerror(errno));
 		return -1;
 	}
-	lseek(kmsg, 0, SEEK_END);
 	if (lfpu_test_vm(&vm, &cfg, program))
 		goto out_kmsg;
 	if (lfpu_test_vcpu(&vm, &vcpu, 0))
@@ -147,11 +133,13 @@ static int run_and_count(const char *program, int *claims, int *run_exits)
 	lfpu_vcpu_destroy(&vcpu);
 	/* The irq_work prints as soon as the CPU takes interrupts; allow 1 s. */
 	for (i = 0; i < 20 && !ret; i++) {
-		count_log_lines(kmsg, claims, run_exits);
-		if (*run_exits)
+		lfpu_test_log_count(kmsg, needles, counts, 2);
+		if (counts[1])
 			break;
 		usleep(50000);
 	}
+	*claims = counts[0];
+	*run_exits = counts[1];
 out_vm:
 	lfpu_vm_destroy(&vm);
 out_kmsg:

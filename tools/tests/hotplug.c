@@ -95,23 +95,6 @@ static int checksum_across_hotplug(const struct lfpu_test_cfg *cfg)
 	return cycles == CYCLES && g.n == CHECKSUM_OUTS && !memcmp(g.outs, want, sizeof(want));
 }
 
-/* Kernel log records since @kmsg was opened that contain @needle. */
-static int count_log_lines(int kmsg, const char *needle)
-{
-	char rec[1024];
-	int n = 0;
-	ssize_t len;
-
-	while ((len = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (len < 0 && errno == EPIPE)) {
-		if (len <= 0)
-			continue;
-		rec[len] = '\0';
-		if (strstr(rec, needle))
-			n++;
-	}
-	return n;
-}
-
 /* An SVE vCPU at @vl, pinned to CPU 1: v0 = 1.5 + 2.5 in every lane; OUT the sum. */
 static int sve_vcpu_on_cpu1(unsigned int vl)
 {
@@ -157,6 +140,7 @@ static int sve_vcpu_on_cpu1(unsigned int vl)
 int main(void)
 {
 	struct lfpu_test_cfg cfgs[8];
+	static const char *const probe_line = "lazyfpu: CPU1 online: SVE vector lengths";
 	int ncfg = lfpu_test_configs(cfgs, 8), i, kmsg, probes;
 	long vqs;
 
@@ -166,8 +150,7 @@ int main(void)
 			ktap_skip("hotplug", "CPU 1 cannot be taken offline here");
 		return ktap_finished();
 	}
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	lseek(kmsg, 0, SEEK_END);
+	kmsg = lfpu_test_log_open();
 
 	for (i = 0; i < ncfg; i++) {
 		char name[64];
@@ -184,7 +167,8 @@ int main(void)
 		ktap_skip("sve_vcpu_runs_on_reonlined_cpu", "no SVE");
 		return ktap_finished();
 	}
-	probes = count_log_lines(kmsg, "lazyfpu: CPU1 online: SVE vector lengths");
+	probes = 0;
+	lfpu_test_log_count(kmsg, &probe_line, &probes, 1);
 	ktap_diag("lazyfpu probed CPU 1 %d times for %d online transitions", probes,
 		  ncfg * CYCLES);
 	ktap_result(probes == ncfg * CYCLES, "sve_lengths_probed_on_online");
